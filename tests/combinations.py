@@ -1,0 +1,116 @@
+"""The template's options, read from cookiecutter.json, and the covering set the gate runs on.
+
+Every choice variable of cookiecutter.json (a list, whose first item is the default, or a boolean)
+is an option. The options that change the generated code are crossed pairwise; every other option
+(the licence only swaps the LICENSE file) is baked with each of its values at least once.
+"""
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from allpairspy import AllPairs
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[1]
+
+# Options whose values change the generated code: the gate runs on every pair of their values.
+# A new option that changes code (include_example_app, use_docker, ci, use_sentry...) joins here.
+CODE_CHANGING_OPTIONS = ("username_type", "use_celery", "python_version")
+
+# How a value reads in a test id, where the value alone would not say which option it belongs to.
+ID_FORMATS = {"python_version": "py{}"}
+
+type Value = str | bool
+type Combination = dict[str, Value]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice variable of cookiecutter.json; `values[0]` is its default."""
+
+    name: str
+    values: tuple[Value, ...]
+
+    @property
+    def default(self) -> Value:
+        return self.values[0]
+
+    def label(self, value: Value) -> str:
+        """`use_celery=False` reads `nocelery`, `python_version='3.12'` reads `py3.12`."""
+        if isinstance(value, bool):
+            word = self.name.removeprefix("use_").replace("_", "-")
+            return word if value else f"no{word}"
+        return ID_FORMATS.get(self.name, "{}").format(value)
+
+
+def load_options(template_dir: Path = TEMPLATE_DIR) -> dict[str, Option]:
+    """The choice variables of cookiecutter.json, in file order (free text is no option)."""
+    variables = json.loads((template_dir / "cookiecutter.json").read_text(encoding="utf-8"))
+    options: dict[str, Option] = {}
+    for name, spec in variables.items():
+        if name.startswith("_"):
+            continue
+        if isinstance(spec, bool):
+            options[name] = Option(name, (spec, not spec))
+        elif isinstance(spec, list):
+            options[name] = Option(name, tuple(spec))
+    return options
+
+
+OPTIONS = load_options()
+
+
+def defaults(options: Mapping[str, Option] = OPTIONS) -> Combination:
+    return {option.name: option.default for option in options.values()}
+
+
+def required_combinations(options: Mapping[str, Option] = OPTIONS) -> list[Combination]:
+    """The defaults, and the defaults on every supported Python: the gate always runs these."""
+    return [defaults(options)] + [
+        defaults(options) | {"python_version": version}
+        for version in options["python_version"].values[1:]
+    ]
+
+
+def covering_set(
+    options: Mapping[str, Option] = OPTIONS,
+    code_changing: Sequence[str] = CODE_CHANGING_OPTIONS,
+) -> list[Combination]:
+    """Combinations holding every value of every option and every pair of code-changing values.
+
+    The required combinations come first; allpairspy adds rows for the pairs they miss; the
+    remaining options then take their values not yet seen on those rows (and their default
+    once every value is seen), with one more row per value that still found no place.
+    """
+    rows: list[Combination] = required_combinations(options)
+    crossed = [options[name] for name in code_changing]
+    if len(crossed) >= 2:
+        seen = [[row[option.name] for option in crossed] for row in rows]
+        for values in AllPairs([list(o.values) for o in crossed], previously_tested=seen):
+            rows.append({option.name: value for option, value in zip(crossed, values, strict=True)})
+    for option in options.values():
+        unseen = [v for v in option.values if all(row.get(option.name) != v for row in rows)]
+        for row in rows:
+            if option.name not in row:
+                row[option.name] = unseen.pop(0) if unseen else option.default
+        rows.extend(defaults(options) | {option.name: value} for value in unseen)
+    return rows
+
+
+def combination_id(
+    combination: Mapping[str, Value],
+    options: Mapping[str, Option] = OPTIONS,
+    code_changing: Sequence[str] = CODE_CHANGING_OPTIONS,
+) -> str:
+    """`username-nocelery-py3.12-MIT`: the code-changing values first, then the others."""
+    order = [*code_changing, *(name for name in options if name not in code_changing)]
+    return "-".join(options[name].label(combination[name]) for name in order)
+
+
+def single_changes(options: Mapping[str, Option] = OPTIONS) -> Iterator[tuple[str, Combination]]:
+    """The defaults, then each other value of every option with the rest at their defaults."""
+    yield "defaults", {}
+    for option in options.values():
+        for value in option.values[1:]:
+            yield option.label(value), {option.name: value}

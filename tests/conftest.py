@@ -1,0 +1,169 @@
+"""Shared fixtures: bake the template into a temporary directory, and run commands in a bake.
+
+Also the xdist scheduling that keeps the tests of one gated bake on one worker.
+"""
+
+import itertools
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cookiecutter.generate import generate_context
+from cookiecutter.main import cookiecutter
+from cookiecutter.prompt import prompt_for_config
+from cookiecutter.utils import create_env_with_context
+
+from tests.combinations import TEMPLATE_DIR, combination_id, covering_set
+from tests.runner import Ran, run_bounded
+
+type Bake = Callable[..., Path]
+type Run = Callable[..., Ran]
+
+# Variables of the template's own run that must not leak into a bake's tools: the template's
+# virtualenv, pytest's (and xdist's) own settings, and a Django settings module.
+ISOLATED_PREFIXES = ("VIRTUAL_ENV", "PYTEST_", "DJANGO_")
+
+
+def bake_into(output_dir: Path, **context: object) -> Path:
+    """Bake the template with `context` over its defaults into `output_dir`; return the project."""
+    return Path(
+        cookiecutter(
+            str(TEMPLATE_DIR),
+            no_input=True,
+            extra_context=context,
+            output_dir=str(output_dir),
+        )
+    )
+
+
+@pytest.fixture
+def bake(tmp_path: Path) -> Bake:
+    """Return a function that bakes the template with `extra_context` and returns the project."""
+    counter = itertools.count()
+
+    def _bake(**context: object) -> Path:
+        return bake_into(tmp_path / f"bake{next(counter)}", **context)
+
+    return _bake
+
+
+@pytest.fixture(scope="session")
+def shared_bake(tmp_path_factory: pytest.TempPathFactory) -> Bake:
+    """`bake` for fixtures wider than a test: each call bakes into a fresh temporary directory."""
+
+    def _bake(**context: object) -> Path:
+        return bake_into(tmp_path_factory.mktemp("bake"), **context)
+
+    return _bake
+
+
+@pytest.fixture(scope="session")
+def uv_cache_dir() -> str:
+    """One uv cache for every bake of the session: UV_CACHE_DIR if set, else the user's cache."""
+    if cache := os.environ.get("UV_CACHE_DIR"):
+        return cache
+    return subprocess.run(
+        ["uv", "cache", "dir"], check=True, capture_output=True, text=True, timeout=60
+    ).stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def bake_env(uv_cache_dir: str) -> dict[str, str]:
+    """The environment a bake's commands run in (UV_PYTHON_DOWNLOADS is left as the user has it).
+
+    PYTHONDONTWRITEBYTECODE goes: without bytecode every Django start-up compiles anew (4x slower).
+    """
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(ISOLATED_PREFIXES) and name != "PYTHONDONTWRITEBYTECODE"
+    }
+    return env | {"UV_CACHE_DIR": uv_cache_dir}
+
+
+@pytest.fixture(scope="session")
+def run(bake_env: dict[str, str]) -> Run:
+    """Return `run(command, cwd, timeout, log) -> Ran` in the bake environment."""
+
+    def _run(command: Sequence[str | Path], cwd: Path, timeout: float, log: Path) -> Ran:
+        return run_bounded(command, cwd, bake_env, timeout, log)
+
+    return _run
+
+
+type HookContext = Callable[..., dict[str, Any]]
+type RunHook = Callable[[str, dict[str, Any], Path], subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def hook_context(tmp_path: Path) -> HookContext:
+    """Return a function that builds the context cookiecutter renders the hooks with.
+
+    The same steps as `cookiecutter --no-input`: defaults from cookiecutter.json, `context`
+    over them (yes/no words become booleans), then the defaults that are templates rendered.
+    """
+
+    def _context(**context: object) -> dict[str, Any]:
+        full = generate_context(str(TEMPLATE_DIR / "cookiecutter.json"), extra_context=context)
+        full["cookiecutter"].update(prompt_for_config(full, no_input=True))
+        full["cookiecutter"] |= {
+            "_template": str(TEMPLATE_DIR),
+            "_output_dir": str(tmp_path),
+            "_repo_dir": str(TEMPLATE_DIR),
+            "_checkout": None,
+        }
+        return full
+
+    return _context
+
+
+@pytest.fixture
+def run_hook(tmp_path_factory: pytest.TempPathFactory) -> RunHook:
+    """Return `run_hook(name, context, cwd)`: render hooks/<name>.py like cookiecutter, run it."""
+    rendered_dir = tmp_path_factory.mktemp("rendered_hooks")
+
+    def _run(name: str, context: dict[str, Any], cwd: Path) -> subprocess.CompletedProcess[str]:
+        source = (TEMPLATE_DIR / "hooks" / f"{name}.py").read_text(encoding="utf-8")
+        script = rendered_dir / f"{name}.py"
+        rendered = create_env_with_context(context).from_string(source).render(**context)
+        script.write_text(rendered, encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, str(script)],
+            cwd=cwd,
+            capture_output=True,
+            encoding="utf-8",
+            check=False,
+            timeout=60,
+        )
+
+    return _run
+
+
+# --- Scheduling across xdist workers ----------------------------------------------------------
+
+GATED_IDS = frozenset(combination_id(combination) for combination in covering_set())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadscope`, scoped so that the tests reading one gated bake share a worker.
+
+    A scope is the combination's test id (`[username-nocelery-py3.12-MIT]`) for the tests of
+    test_gate.py that read a gated bake, and the test itself for every other test; scopes with
+    the most tests (the gated bakes) are handed out first. `--dist loadgroup` with xdist_group
+    marks would say the same, but it silently stops grouping with pytest 9.2 (pytest-xdist#1386).
+    """
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # noqa: PLC0415 - only where xdist runs
+
+    class GatedBakeScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            test_id = nodeid.partition("[")[2].removesuffix("]")
+            return f"gated bake {test_id}" if test_id in GATED_IDS else nodeid
+
+    return GatedBakeScheduling(config, log)

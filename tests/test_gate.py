@@ -1,0 +1,182 @@
+"""Baked projects pass their own gate (`make gate`) on a covering set of option combinations.
+
+The covering set (tests/combinations.py) holds every value of every option and every pair of
+values of the code-changing options; the first tests here prove that, computed afresh from
+cookiecutter.json. Each combination is then baked into its own directory, installed and gated
+once (a module-scoped fixture, kept on one xdist worker by its group), and the tests after that
+read what the gate left: the Python it ran on, the re-locked uv.lock, and the files.
+"""
+
+import itertools
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.combinations import (
+    CODE_CHANGING_OPTIONS,
+    TEMPLATE_DIR,
+    Combination,
+    combination_id,
+    covering_set,
+)
+from tests.properties import (
+    TEMPLATE_LOCK,
+    exposed_secrets,
+    leftovers,
+    locked_versions,
+    project_files,
+    tracked_files,
+    unrendered,
+)
+from tests.runner import Ran
+
+# Seconds one `make gate` may take: a warm run takes about 2 minutes on 2 cores, a cold one
+# (empty uv cache) a few more.
+GATE_TIMEOUT = 20 * 60
+COVERING_SET = covering_set()
+
+
+# --- The covering set, checked against cookiecutter.json -------------------------------------
+
+
+def choice_values() -> dict[str, list[object]]:
+    """Each choice variable of cookiecutter.json with its values, read afresh."""
+    variables = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+    return {
+        name: [spec, not spec] if isinstance(spec, bool) else list(spec)
+        for name, spec in variables.items()
+        if not name.startswith("_") and isinstance(spec, bool | list)
+    }
+
+
+def missing_from(rows: Iterable[Mapping[str, object]]) -> list[str]:
+    """Each option value and each code-changing pair of values that no row holds."""
+    rows = list(rows)
+    values = choice_values()
+    missing = [
+        f"{name}={value!r}"
+        for name, options in values.items()
+        for value in options
+        if not any(row.get(name) == value for row in rows)
+    ]
+    for first, second in itertools.combinations(CODE_CHANGING_OPTIONS, 2):
+        held = {(row.get(first), row.get(second)) for row in rows}
+        missing.extend(
+            f"{first}={a!r} with {second}={b!r}"
+            for a, b in itertools.product(values[first], values[second])
+            if (a, b) not in held
+        )
+    return missing
+
+
+def test_covering_set_holds_every_value_and_every_code_changing_pair() -> None:
+    assert missing_from(COVERING_SET) == []
+
+
+def test_coverage_check_reports_what_a_set_lacks() -> None:
+    first, second = CODE_CHANGING_OPTIONS[:2]
+    values = choice_values()
+    defaults_only = [{name: options[0] for name, options in values.items()}]
+    missing = missing_from(defaults_only)
+    assert f"{first}={values[first][1]!r}" in missing
+    assert f"{first}={values[first][1]!r} with {second}={values[second][1]!r}" in missing
+
+
+def test_covering_set_gates_the_defaults_on_every_python() -> None:
+    values = choice_values()
+    defaults = {name: options[0] for name, options in values.items()}
+    for version in values["python_version"]:
+        assert defaults | {"python_version": version} in COVERING_SET
+
+
+def test_covering_set_combinations_are_complete_and_distinct() -> None:
+    values = choice_values()
+    for row in COVERING_SET:
+        assert row.keys() == values.keys()
+        assert all(row[name] in options for name, options in values.items())
+    ids = [combination_id(row) for row in COVERING_SET]
+    assert len(set(ids)) == len(ids)
+
+
+# --- Each combination of the covering set, baked and gated ------------------------------------
+
+
+@dataclass(frozen=True)
+class Gated:
+    combination: Combination
+    project: Path
+    files_before: frozenset[str]  # what the bake held before the gate ran
+    gate: Ran
+
+    def require_gate(self) -> None:
+        if not self.gate.ok:
+            pytest.fail(f"the gate failed ({self.gate.log}); see test_bake_passes_gate", False)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param(
+            combination,
+            id=combination_id(combination),
+            marks=[pytest.mark.gate, pytest.mark.xdist_group(combination_id(combination))],
+        )
+        for combination in COVERING_SET
+    ],
+)
+def gated(
+    request: pytest.FixtureRequest,
+    shared_bake: Callable[..., Path],
+    run: Callable[..., Ran],
+) -> Gated:
+    combination: Combination = request.param
+    project = shared_bake(**combination)
+    files_before = frozenset(str(path.relative_to(project)) for path in project_files(project))
+    gate = run(["make", "gate"], cwd=project, timeout=GATE_TIMEOUT, log=project.parent / "gate.log")
+    return Gated(combination, project, files_before, gate)
+
+
+def test_bake_passes_gate(gated: Gated) -> None:
+    gated.gate.expect_success()
+    ran = re.findall(r"\b(\d+) passed\b", gated.gate.output)
+    assert ran, "the gate's pytest reported no passed test"
+    assert "no tests ran" not in gated.gate.output
+
+
+def test_gate_runs_on_the_chosen_python(gated: Gated, run: Callable[..., Ran]) -> None:
+    gated.require_gate()
+    python = gated.project / ".venv" / "bin" / "python"
+    version = run(
+        [python, "-c", "import sys; print(*sys.version_info[:2], sep='.')"],
+        cwd=gated.project,
+        timeout=60,
+        log=gated.project.parent / "python-version.log",
+    )
+    version.expect_success()
+    assert version.output.strip() == gated.combination["python_version"]
+
+
+def test_synced_lock_keeps_the_template_lock_versions(gated: Gated) -> None:
+    gated.require_gate()
+    synced = locked_versions(gated.project / "uv.lock")
+    assert synced, "the synced uv.lock lists no package"
+    assert sorted(synced - locked_versions(TEMPLATE_LOCK)) == []
+
+
+def test_synced_bake_has_no_leftovers_of_unselected_options(gated: Gated) -> None:
+    gated.require_gate()
+    assert leftovers(gated.project, gated.combination) == []
+
+
+def test_gated_bake_is_fully_rendered_and_keeps_its_secret(gated: Gated) -> None:
+    assert unrendered(gated.project) == []
+    assert exposed_secrets(gated.project) == []
+
+
+def test_gate_leaves_only_ignored_files_beside_the_project(gated: Gated) -> None:
+    gated.require_gate()
+    assert set(tracked_files(gated.project)) == gated.files_before - {".env"}

@@ -1,0 +1,64 @@
+"""Production fails closed: every required variable must be set; nothing falls back to localhost."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+ADMIN_URL = env("DJANGO_ADMIN_URL")
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+}
+
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be at least 50 random characters, not a django-insecure- key."
+    )
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list host names, not '*'.")
+if not ADMIN_URL.strip("/"):
+    raise ImproperlyConfigured("DJANGO_ADMIN_URL must be a non-empty path, e.g. 'staff-a1b2c3/'.")
+
+# Email over SMTP, e.g. DJANGO_SMTP_URL=smtp+tls://user:password@smtp.example.com:587
+_smtp = env.email_url("DJANGO_SMTP_URL")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _smtp["EMAIL_HOST"],
+            "port": _smtp["EMAIL_PORT"],
+            "username": _smtp["EMAIL_HOST_USER"],
+            "password": _smtp["EMAIL_HOST_PASSWORD"],
+            "use_tls": _smtp.get("EMAIL_USE_TLS", False),
+            "use_ssl": _smtp.get("EMAIL_USE_SSL", False),
+            "timeout": 10,
+        },
+    },
+}
+
+# HTTPS behind a proxy that sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading is hard to undo, so it is opt-in; until then its deploy warning is expected.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Secure-sessionid"
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_NAME = "__Secure-csrftoken"
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+X_FRAME_OPTIONS = "DENY"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,121 @@
+"""Effective settings per environment: what Django really uses, not what a file seems to say."""
+
+import pytest
+from django.conf import settings
+
+from .settings_process import DEV_ENV, PROD_ENV, load_settings, run
+
+
+def test_debug_toolbar_is_absent_from_test_settings() -> None:
+    assert "debug_toolbar" not in settings.INSTALLED_APPS
+    assert not any("debug_toolbar" in name for name in settings.MIDDLEWARE)
+
+
+def test_dev_runs_without_services() -> None:
+    dev = load_settings("config.settings.dev", DEV_ENV, "DEBUG", "DATABASES", "MAILERS", "CACHES")
+
+    assert dev["DEBUG"] is True
+    assert dev["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert dev["MAILERS"]["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert dev["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_dev_has_the_debug_toolbar() -> None:
+    dev = load_settings("config.settings.dev", DEV_ENV, "INSTALLED_APPS", "ROOT_URLCONF")
+
+    assert "debug_toolbar" in dev["INSTALLED_APPS"]
+    assert dev["ROOT_URLCONF"] == "config.dev_urls"
+
+
+def test_prod_has_no_debug_toolbar_and_no_debug() -> None:
+    prod = load_settings("config.settings.prod", PROD_ENV, "INSTALLED_APPS", "MIDDLEWARE", "DEBUG")
+
+    assert prod["DEBUG"] is False
+    assert "debug_toolbar" not in prod["INSTALLED_APPS"]
+    assert not any("debug_toolbar" in name for name in prod["MIDDLEWARE"])
+
+
+def test_prod_uses_the_environment() -> None:
+    prod = load_settings(
+        "config.settings.prod", PROD_ENV, "ALLOWED_HOSTS", "DATABASES", "CACHES", "ADMIN_URL"
+    )
+
+    assert prod["ALLOWED_HOSTS"] == ["{{ cookiecutter.domain_name }}"]
+    assert prod["DATABASES"]["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert prod["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
+    assert prod["CACHES"]["default"]["LOCATION"] == PROD_ENV["REDIS_URL"]
+    assert prod["ADMIN_URL"] == "staff-area/"
+
+
+def test_prod_is_secure() -> None:
+    prod = load_settings(
+        "config.settings.prod",
+        PROD_ENV,
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_NAME",
+        "CSRF_COOKIE_SECURE",
+        "PASSWORD_HASHERS",
+        "STORAGES",
+        "MAILERS",
+    )
+
+    assert prod["SECURE_SSL_REDIRECT"] is True
+    assert prod["SECURE_HSTS_SECONDS"] >= 365 * 24 * 60 * 60
+    assert prod["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert prod["SESSION_COOKIE_SECURE"] is True
+    assert prod["SESSION_COOKIE_NAME"].startswith("__Secure-")
+    assert prod["CSRF_COOKIE_SECURE"] is True
+    assert prod["PASSWORD_HASHERS"][0].endswith("Argon2PasswordHasher")
+    assert "whitenoise" in prod["STORAGES"]["staticfiles"]["BACKEND"]
+    assert prod["MAILERS"]["default"]["BACKEND"].endswith("smtp.EmailBackend")
+    assert prod["MAILERS"]["default"]["OPTIONS"]["use_tls"] is True
+
+
+@pytest.mark.parametrize("variable", sorted(PROD_ENV))
+def test_prod_refuses_to_start_without(variable: str) -> None:
+    env = {name: value for name, value in PROD_ENV.items() if name != variable}
+
+    result = run(["-c", "import django; django.setup()"], "config.settings.prod", env)
+
+    assert result.returncode != 0
+    assert variable in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "complaint"),
+    [
+        ("DJANGO_SECRET_KEY", "too-short", "DJANGO_SECRET_KEY"),
+        ("DJANGO_SECRET_KEY", "django-insecure-" + "x" * 50, "DJANGO_SECRET_KEY"),
+        ("DJANGO_ALLOWED_HOSTS", "*", "DJANGO_ALLOWED_HOSTS"),
+        ("DJANGO_ADMIN_URL", "/", "DJANGO_ADMIN_URL"),
+    ],
+)
+def test_prod_refuses_insecure(variable: str, value: str, complaint: str) -> None:
+    spoiled = {**PROD_ENV, variable: value}
+
+    result = run(["-c", "import django; django.setup()"], "config.settings.prod", spoiled)
+
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_prod_passes_the_deploy_checklist() -> None:
+    check = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+
+    result = run(check, "config.settings.prod", PROD_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("entry_point", ["config.wsgi", "config.asgi"])
+def test_server_entry_points_load_prod(entry_point: str) -> None:
+    code = f"import {entry_point} as m; from django.conf import settings; print(settings.DEBUG)"
+
+    result = run(["-c", code], "config.settings.prod", PROD_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

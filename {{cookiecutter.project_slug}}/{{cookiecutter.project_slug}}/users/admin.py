@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+{%- if cookiecutter.username_type == "email" %}
+from django.utils.translation import gettext_lazy as _
+{%- endif %}
+
+from .forms import UserAdminChangeForm, UserAdminCreationForm
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin[User]):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
+{%- if cookiecutter.username_type == "email" %}
+    # Django's UserAdmin assumes a username; email login replaces it everywhere.
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    list_display = ("email", "first_name", "last_name", "is_staff", "is_active")
+    search_fields = ("email", "first_name", "last_name")
+    ordering = ("email",)
+{%- else %}
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
+{%- endif %}
+    list_filter = ("is_staff", "is_superuser", "is_active")

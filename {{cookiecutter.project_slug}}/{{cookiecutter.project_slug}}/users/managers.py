@@ -1,0 +1,52 @@
+"""How users are created and found: one place that normalises a login and hashes a password."""
+
+{% if cookiecutter.username_type == "email" -%}
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.base_user import BaseUserManager
+
+if TYPE_CHECKING:
+    from .models import User
+
+
+class UserManager(BaseUserManager["User"]):
+    """Users log in with their email address; there is no username."""
+
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        """Find a login ignoring case, as the model's unique constraint does."""
+        return self.get(email__iexact=username)
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
+        if not email:
+            raise ValueError("Users must have an email address.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> "User":
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if extra_fields["is_staff"] is not True or extra_fields["is_superuser"] is not True:
+            raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
+        return self.create_user(email, password, **extra_fields)
+{%- else -%}
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import UserManager as DjangoUserManager
+
+if TYPE_CHECKING:
+    from .models import User
+
+
+class UserManager(DjangoUserManager["User"]):
+    """Users log in with a username; Django's create_user and create_superuser fit as they are."""
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        """Find a login ignoring case, as the model's unique constraint does."""
+        return self.get(username__iexact=username)
+{%- endif %}

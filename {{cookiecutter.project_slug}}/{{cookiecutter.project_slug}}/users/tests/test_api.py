@@ -1,0 +1,189 @@
+"""The users and auth API, for every role: anonymous, the user, another user and staff."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from knox.models import AuthToken
+from rest_framework import status
+from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.users.models import User
+from {{ cookiecutter.project_slug }}.users.tests.factories import PASSWORD, UserFactory
+
+ME_URL = reverse("user-me")
+USERS_URL = reverse("user-list")
+TOKEN_URL = reverse("auth-token")
+
+
+def credentials(user: User, password: str = PASSWORD) -> dict[str, str]:
+    return {User.USERNAME_FIELD: user.get_username(), "password": password}
+
+
+def token_client(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@pytest.mark.django_db
+def test_anonymous_gets_401_with_www_authenticate(api_client: APIClient) -> None:
+    response = api_client.get(ME_URL)
+
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_me_returns_the_current_user(user_client: APIClient, user: User) -> None:
+    response = user_client.get(ME_URL)
+
+    assert response.status_code == status.HTTP_200_OK
+    assert response.json()["id"] == user.pk
+    assert response.json()["email"] == user.email
+
+
+def test_patch_me_updates_own_name_but_not_email(user_client: APIClient, user: User) -> None:
+    response = user_client.patch(ME_URL, {"first_name": "Ada", "email": "new@example.com"})
+
+    assert response.status_code == status.HTTP_200_OK
+    user.refresh_from_db()
+    assert user.first_name == "Ada"
+    assert user.email != "new@example.com"
+
+
+def test_patch_me_rejects_invalid_data(user_client: APIClient) -> None:
+    response = user_client.patch(ME_URL, {"first_name": "x" * 1000})
+
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+
+
+def test_me_never_shows_another_user(user_client: APIClient, other_user: User) -> None:
+    response = user_client.get(ME_URL, {"id": other_user.pk})
+
+    assert response.json()["id"] != other_user.pk
+
+
+@pytest.mark.django_db
+def test_anonymous_cannot_list_users(api_client: APIClient) -> None:
+    assert api_client.get(USERS_URL).status_code == status.HTTP_401_UNAUTHORIZED
+
+
+def test_user_cannot_list_users(user_client: APIClient, other_user: User) -> None:
+    response = user_client.get(USERS_URL)
+
+    assert response.status_code == status.HTTP_403_FORBIDDEN
+    assert other_user.email not in response.content.decode()
+
+
+def test_staff_lists_users_filtered(
+    staff_client: APIClient, staff_user: User, user: User, other_user: User
+) -> None:
+    everyone = staff_client.get(USERS_URL).json()
+    staff_only = staff_client.get(USERS_URL, {"is_staff": "true"}).json()
+
+    assert everyone["count"] == 3
+    assert [row["id"] for row in staff_only["results"]] == [staff_user.pk]
+
+
+def test_staff_user_list_costs_two_queries(
+    staff_client: APIClient, django_assert_num_queries: object
+) -> None:
+    UserFactory.create_batch(20)
+
+    with django_assert_num_queries(2):  # type: ignore[operator]  # count + page, for any page size
+        staff_client.get(USERS_URL)
+
+
+@pytest.mark.django_db
+def test_credentials_exchange_for_a_working_token(api_client: APIClient, user: User) -> None:
+    response = api_client.post(TOKEN_URL, credentials(user))
+
+    assert response.status_code == status.HTTP_200_OK
+    assert {"token", "expiry"} <= response.json().keys()
+    assert token_client(response.json()["token"]).get(ME_URL).json()["id"] == user.pk
+
+
+@pytest.mark.django_db
+def test_tokens_are_stored_hashed(api_client: APIClient, user: User) -> None:
+    token = api_client.post(TOKEN_URL, credentials(user)).json()["token"]
+
+    stored = AuthToken.objects.get(user=user)
+    assert token not in (stored.digest, stored.token_key)
+
+
+@pytest.mark.django_db
+def test_wrong_password_gets_no_token(api_client: APIClient, user: User) -> None:
+    response = api_client.post(TOKEN_URL, credentials(user, password="wrong"))
+
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert not AuthToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_inactive_user_gets_no_token(api_client: APIClient) -> None:
+    inactive = UserFactory.create(is_active=False)
+
+    response = api_client.post(TOKEN_URL, credentials(inactive))
+
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+
+
+@pytest.mark.django_db
+def test_token_endpoint_is_throttled(api_client: APIClient, user: User) -> None:
+    responses = [api_client.post(TOKEN_URL, credentials(user, "wrong")) for _ in range(11)]
+
+    assert responses[-2].status_code == status.HTTP_400_BAD_REQUEST
+    assert responses[-1].status_code == status.HTTP_429_TOO_MANY_REQUESTS
+    assert int(responses[-1]["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+def test_logout_revokes_only_that_token(api_client: APIClient, user: User) -> None:
+    first = api_client.post(TOKEN_URL, credentials(user)).json()["token"]
+    second = api_client.post(TOKEN_URL, credentials(user)).json()["token"]
+
+    response = token_client(first).post(reverse("auth-logout"))
+
+    assert response.status_code == status.HTTP_204_NO_CONTENT
+    assert token_client(first).get(ME_URL).status_code == status.HTTP_401_UNAUTHORIZED
+    assert token_client(second).get(ME_URL).status_code == status.HTTP_200_OK
+
+
+@pytest.mark.django_db
+def test_logout_all_revokes_every_token(api_client: APIClient, user: User) -> None:
+    tokens = [api_client.post(TOKEN_URL, credentials(user)).json()["token"] for _ in range(2)]
+
+    response = token_client(tokens[0]).post(reverse("auth-logout-all"))
+
+    assert response.status_code == status.HTTP_204_NO_CONTENT
+    assert not AuthToken.objects.filter(user=user).exists()
+
+
+@pytest.mark.django_db
+def test_anonymous_cannot_log_out(api_client: APIClient) -> None:
+    assert api_client.post(reverse("auth-logout")).status_code == status.HTTP_401_UNAUTHORIZED
+
+
+@pytest.mark.django_db
+def test_api_root_lists_the_users_endpoint(user_client: APIClient) -> None:
+    response = user_client.get(reverse("api-root"))
+
+    assert response.status_code == status.HTTP_200_OK
+    assert "users" in response.json()
+
+
+@pytest.mark.parametrize("url_name", ["api-schema", "api-docs"])
+def test_schema_and_docs_are_for_staff_only(
+    url_name: str, user_client: APIClient, staff_client: APIClient
+) -> None:
+    assert user_client.get(reverse(url_name)).status_code == status.HTTP_403_FORBIDDEN
+    assert staff_client.get(reverse(url_name)).status_code == status.HTTP_200_OK
+
+
+def test_schema_is_valid_openapi_without_warnings(tmp_path: Path) -> None:
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
+    )
+
+    assert "/api/auth/token/" in (tmp_path / "schema.yaml").read_text()

@@ -1,0 +1,183 @@
+"""A bake deployed as its README's Deploy section says, against real services on 127.0.0.1.
+
+Production dependencies only (`uv sync --locked --no-dev`), PostgreSQL and Redis, the deploy
+check, migrate, collectstatic, a superuser, then gunicorn with the project's own configuration.
+Used by the live production tests and the browser test.
+"""
+
+import contextlib
+import http.client
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+
+from tests.runner import run_bounded
+from tests.services import free_port, postgres_server, redis_server
+
+HOST = "example.com"  # the default domain_name
+INSTALL_TIMEOUT = 10 * 60  # with a cold uv cache, every wheel is downloaded
+COMMAND_TIMEOUT = 3 * 60
+START_TIMEOUT = 30
+STOP_TIMEOUT = 15
+GUNICORN = [
+    "uv",
+    "run",
+    "--no-dev",
+    "gunicorn",
+    "--config",
+    "python:config.gunicorn",
+    "config.wsgi",
+]
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: http.client.HTTPMessage
+    body: str
+
+    def header(self, name: str) -> str:
+        value = self.headers.get(name)
+        assert value is not None, f"no {name} header in {dict(self.headers)}"
+        return value
+
+    def cookies(self) -> SimpleCookie:
+        jar = SimpleCookie()
+        for line in self.headers.get_all("Set-Cookie") or []:
+            jar.load(line)
+        return jar
+
+    def nonce(self) -> str:
+        match = re.search(r"'nonce-([^']+)'", self.header("Content-Security-Policy"))
+        assert match, self.header("Content-Security-Policy")
+        return match[1]
+
+
+@dataclass(frozen=True)
+class Server:
+    project: Path
+    port: int
+    admin_path: str
+    superuser: tuple[str, str]
+    log: Path
+
+    def request(
+        self,
+        path: str,
+        *,
+        method: str = "GET",
+        https: bool = True,
+        headers: dict[str, str] | None = None,
+        body: str | None = None,
+    ) -> Reply:
+        """One request to gunicorn, with the headers the proxy in front adds."""
+        proxy = {"Host": HOST} | ({"X-Forwarded-Proto": "https"} if https else {})
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request(method, path, body=body, headers=proxy | (headers or {}))
+            response = connection.getresponse()
+            return Reply(response.status, response.headers, response.read().decode("latin-1"))
+        finally:
+            connection.close()
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], *logs: Path) -> None:
+    def tails() -> str:
+        return "\n".join(log.read_text()[-3000:] for log in logs)
+
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"gunicorn exited early:\n{tails()}"
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.2)
+    pytest.fail(f"gunicorn did not listen within {START_TIMEOUT} s:\n{tails()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to gunicorn's process group (a graceful shutdown); SIGKILL if it hangs."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextlib.contextmanager
+def deployed(
+    project: Path, bake_env: dict[str, str], port: int = 0, **settings: str
+) -> Iterator[Server]:
+    """`project`, installed and started as its README's Deploy section says.
+
+    gunicorn listens on `port` (a free one when 0); `settings` add to or replace the
+    production environment (DJANGO_ALLOWED_HOSTS=..., for instance).
+    """
+    logs = project.parent
+
+    def step(command: list[str], env: dict[str, str], timeout: float = COMMAND_TIMEOUT) -> None:
+        log = logs / f"{len(list(logs.glob('*.log')))}-{command[-1].strip('-')}.log"
+        run_bounded(command, project, env, timeout, log).expect_success()
+
+    # A fresh bake's uv.lock lacks the project's own entry: any `uv sync` or `uv lock` adds it.
+    step(["uv", "lock"], bake_env, INSTALL_TIMEOUT)
+    step(["uv", "sync", "--locked", "--no-dev"], bake_env, INSTALL_TIMEOUT)
+    assert not list((project / ".venv").glob("lib/*/site-packages/pytest")), "dev group installed"
+
+    with postgres_server() as database_url, redis_server() as redis_url:
+        port = port or free_port()
+        admin_path = f"/staff-{secrets.token_hex(4)}/"
+        superuser = ("admin@example.com", secrets.token_urlsafe(16))
+        env = (
+            bake_env
+            | {
+                "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_ALLOWED_HOSTS": HOST,
+                "DJANGO_ADMIN_URL": admin_path.lstrip("/"),
+                "DATABASE_URL": database_url,
+                "REDIS_URL": redis_url,
+                "DJANGO_SMTP_URL": f"smtp://127.0.0.1:{free_port()}",  # nothing is sent
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "GUNICORN_WORKERS": "2",
+                "PYTHONUNBUFFERED": "1",  # log lines reach the file as they are written
+                "DJANGO_SUPERUSER_EMAIL": superuser[0],
+                "DJANGO_SUPERUSER_PASSWORD": superuser[1],
+            }
+            | settings
+        )
+        manage = ["uv", "run", "--no-dev", "python", "manage.py"]
+        step([*manage, "check", "--deploy", "--fail-level", "WARNING"], env)
+        step([*manage, "migrate", "--no-input"], env)
+        step([*manage, "collectstatic", "--no-input"], env)
+        step([*manage, "createsuperuser", "--no-input"], env)
+
+        # Logs go to stdout; stderr holds what uv itself says.
+        log = logs / "gunicorn.log"
+        with log.open("wb") as out, (logs / "gunicorn-stderr.log").open("wb") as err:
+            process = subprocess.Popen(
+                GUNICORN,
+                cwd=project,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
+        try:
+            wait_for_port(port, process, log, logs / "gunicorn-stderr.log")
+            yield Server(project, port, admin_path, superuser, log)
+        finally:
+            stop(process)

@@ -1,0 +1,54 @@
+"""Gunicorn's settings in production: `gunicorn --config python:config.gunicorn config.wsgi`.
+
+Each name is a gunicorn setting (https://gunicorn.org/reference/settings/). The numbers come
+from the environment, so one image fits machines of every size.
+"""
+
+import os
+
+# All interfaces: let only the TLS-terminating proxy in front reach this port.
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+
+# Sync workers serve one request at a time each. os.cpu_count() sees the host's cores, not a
+# container's CPU limit, so the default is capped: set GUNICORN_WORKERS to 2-4 per core given.
+workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8)))
+
+# A worker silent this long is killed and replaced: keep it above the slowest honest request.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# On shutdown or reload, running requests get this long to finish.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+
+# Replace each worker after about this many requests, so slow memory growth stays bounded.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = max_requests // 10
+
+# Workers' heartbeat files; in a container, /dev/shm avoids stalls on an overlay file system.
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
+
+# Nothing here uses gunicornc's control socket, which would also need a writable $HOME.
+control_socket_disable = True
+
+# Access and error logs as JSON lines on stdout, like the application's (config/settings/prod.py).
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
+    },
+    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
+    },
+}

@@ -36,9 +36,21 @@ REMOVED_WHEN: dict[tuple[str, object], list[str]] = {
     ("use_celery", False): [
         "config/celery.py",
         "{slug}/users/tasks.py",
+        "{slug}/users/signals.py",
         "{slug}/users/tests/test_tasks.py",
+        "{slug}/users/tests/test_signals.py",
+        "{slug}/idempotency",
         "tests/test_celery.py",
+        # Before the example app's own removal below, which takes these with it.
+        "{slug}/projects/tasks.py",
+        "{slug}/projects/tests/test_tasks.py",
     ],
+    ("include_example_app", False): ["{slug}/projects"],
+    ("use_docker", False): ["Dockerfile", ".dockerignore", "compose.yaml", "compose.prod.yaml"],
+    ("ci", "github"): [".gitlab-ci.yml"],
+    ("ci", "gitlab"): [".github"],
+    ("ci", "none"): [".github", ".gitlab-ci.yml"],
+    ("use_sentry", False): ["tests/test_sentry.py"],
 }
 
 

@@ -205,6 +205,7 @@ CHOICES = {
     "python_version": ("3.12", "3.13"),
     "username_type": ("email", "username"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"),
+    "ci": ("github", "gitlab", "none"),
 }
 
 
@@ -251,6 +252,10 @@ RULES: dict[str, list[Rule]] = {
     "username_type": [one_of("username_type")],
     "license": [one_of("license")],
     "use_celery": [boolean("use_celery")],
+    "include_example_app": [boolean("include_example_app")],
+    "use_docker": [boolean("use_docker")],
+    "ci": [one_of("ci")],
+    "use_sentry": [boolean("use_sentry")],
 }
 
 # Option combinations the template cannot generate: (predicate on the context, message).

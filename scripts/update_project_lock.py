@@ -16,7 +16,7 @@ from cookiecutter.main import cookiecutter
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 TEMPLATE_LOCK = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "uv.lock"
-EVERY_DEPENDENCY = {"use_celery": True}
+EVERY_DEPENDENCY = {"use_celery": True, "include_example_app": True, "use_sentry": True}
 
 
 def without_project_entry(lock: str, project_name: str) -> str:
@@ -34,7 +34,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(
             cookiecutter(
-                str(TEMPLATE_DIR), no_input=True, extra_context=EVERY_DEPENDENCY, output_dir=tmp
+                str(TEMPLATE_DIR),
+                no_input=True,
+                extra_context=EVERY_DEPENDENCY,
+                output_dir=tmp,
+                accept_hooks=False,  # only pyproject.toml matters here
             )
         )
         command = ["uv", "lock", *(["--upgrade"] if args.upgrade else [])]

@@ -15,11 +15,20 @@ from allpairspy import AllPairs
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 
 # Options whose values change the generated code: the gate runs on every pair of their values.
-# A new option that changes code (include_example_app, use_docker, ci, use_sentry...) joins here.
-CODE_CHANGING_OPTIONS = ("username_type", "use_celery", "python_version")
+# A new option that changes code joins here. use_docker and ci only add files that the gate
+# does not run (tests/test_containers_ci.py checks those), so each value is baked once.
+CODE_CHANGING_OPTIONS = (
+    "username_type",
+    "use_celery",
+    "include_example_app",
+    "use_sentry",
+    "python_version",
+)
 
 # How a value reads in a test id, where the value alone would not say which option it belongs to.
-ID_FORMATS = {"python_version": "py{}"}
+ID_FORMATS = {"python_version": "py{}", "ci": "ci-{}"}
+# Words a boolean option's name starts with that its test id leaves out.
+BOOLEAN_PREFIXES = ("use_", "include_")
 
 type Value = str | bool
 type Combination = dict[str, Value]
@@ -39,7 +48,10 @@ class Option:
     def label(self, value: Value) -> str:
         """`use_celery=False` reads `nocelery`, `python_version='3.12'` reads `py3.12`."""
         if isinstance(value, bool):
-            word = self.name.removeprefix("use_").replace("_", "-")
+            word = self.name
+            for prefix in BOOLEAN_PREFIXES:
+                word = word.removeprefix(prefix)
+            word = word.replace("_", "-")
             return word if value else f"no{word}"
         return ID_FORMATS.get(self.name, "{}").format(value)
 

@@ -16,6 +16,8 @@ from cookiecutter.generate import generate_context
 from cookiecutter.main import cookiecutter
 from cookiecutter.prompt import prompt_for_config
 from cookiecutter.utils import create_env_with_context
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling
 
 from tests.combinations import TEMPLATE_DIR, combination_id, covering_set
 from tests.runner import Ran, run_bounded
@@ -146,24 +148,29 @@ def run_hook(tmp_path_factory: pytest.TempPathFactory) -> RunHook:
 # --- Scheduling across xdist workers ----------------------------------------------------------
 
 GATED_IDS = frozenset(combination_id(combination) for combination in covering_set())
+# Modules whose tests share servers and a bake started once by a module-scoped fixture.
+SHARED_FIXTURE_MODULES = frozenset({"tests/test_celery_integration.py", "tests/test_prod_live.py"})
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+class GatedBakeScheduling(LoadScopeScheduling):
     """`--dist loadscope`, scoped so that the tests reading one gated bake share a worker.
 
     A scope is the combination's test id (`[username-nocelery-py3.12-MIT]`) for the tests of
-    test_gate.py that read a gated bake, and the test itself for every other test; scopes with
-    the most tests (the gated bakes) are handed out first. `--dist loadgroup` with xdist_group
-    marks would say the same, but it silently stops grouping with pytest 9.2 (pytest-xdist#1386).
+    test_gate.py that read a gated bake, the module for SHARED_FIXTURE_MODULES, and the test
+    itself for every other test; scopes with the most tests are handed out first. `--dist
+    loadgroup` with xdist_group marks would say the same, but it silently stops grouping with
+    pytest 9.2 (pytest-xdist#1386).
     """
-    if config.getvalue("dist") != "loadscope":
-        return None
-    from xdist.scheduler import LoadScopeScheduling  # noqa: PLC0415 - only where xdist runs
 
-    class GatedBakeScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            test_id = nodeid.partition("[")[2].removesuffix("]")
-            return f"gated bake {test_id}" if test_id in GATED_IDS else nodeid
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.partition("::")[0]
+        if module in SHARED_FIXTURE_MODULES:
+            return module
+        test_id = nodeid.partition("[")[2].removesuffix("]")
+        return f"gated bake {test_id}" if test_id in GATED_IDS else nodeid
 
-    return GatedBakeScheduling(config, log)
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> GatedBakeScheduling | None:
+    """Schedule with GatedBakeScheduling where `--dist loadscope` is asked for (pyproject.toml)."""
+    return GatedBakeScheduling(config, log) if config.getvalue("dist") == "loadscope" else None

@@ -15,13 +15,14 @@ from tests.combinations import TEMPLATE_DIR, Value
 
 # What the gate and the tools leave behind in a bake; none of it is the project's own text.
 TOOL_OUTPUTS = frozenset(
-    {".git", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__", "htmlcov"}
-    | {".coverage", "db.sqlite3"}
+    {".git", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "__pycache__"}
+    | {"htmlcov", ".coverage", "db.sqlite3"}
 )
 
-# Django's own template language shares Jinja's delimiters, so files in a `templates/` folder may
-# hold `{{`, `{%` and `{#` on purpose; only the word "cookiecutter" betrays a leftover there.
-JINJA_DELIMITERS = (b"{{", b"{%", b"{#")
+# Jinja's opening delimiters, except after `$`: `${{ github.ref }}` is a GitHub Actions
+# expression and `${#name}` a shell string length. Django's template language shares them too, so
+# files in a `templates/` folder are exempt; only the word "cookiecutter" betrays a leftover there.
+JINJA_OPENING = re.compile(rb"(?<!\$)\{\{|\{%|(?<!\$)\{#")
 
 
 @dataclass(frozen=True)
@@ -32,18 +33,30 @@ class Removed:
     word: str
 
 
-# Option values that remove something. The paths must exist when the value is not chosen, so a
-# misspelt path here fails the bake of the other value instead of passing silently.
+# Option values that remove something. A listed path must exist unless the chosen value removes
+# it, so a misspelt path here fails the bakes of the other values instead of passing silently.
 REMOVED_BY: Mapping[tuple[str, Value], Removed] = {
     ("use_celery", False): Removed(
         paths=(
             "config/celery.py",
             "{slug}/users/tasks.py",
+            "{slug}/users/signals.py",
             "{slug}/users/tests/test_tasks.py",
+            "{slug}/users/tests/test_signals.py",
+            "{slug}/idempotency",
             "tests/test_celery.py",
         ),
         word="celery",
     ),
+    ("include_example_app", False): Removed(paths=("{slug}/projects",), word="projects"),
+    ("use_docker", False): Removed(
+        paths=("Dockerfile", ".dockerignore", "compose.yaml", "compose.prod.yaml"), word="docker"
+    ),
+    ("ci", "github"): Removed(paths=(".gitlab-ci.yml",), word="gitlab"),
+    ("ci", "gitlab"): Removed(paths=(".github",), word=".github/"),
+    # Both workflow files end in ci.yml: with no CI, nothing mentions either.
+    ("ci", "none"): Removed(paths=(".github", ".gitlab-ci.yml"), word="ci.yml"),
+    ("use_sentry", False): Removed(paths=("tests/test_sentry.py",), word="sentry"),
 }
 
 ENV_SECRET = re.compile(rb"^DJANGO_SECRET_KEY=(?P<value>.*)$", re.MULTILINE)
@@ -57,10 +70,9 @@ NOT_A_SECRET = ("test", "example", "placeholder", "dummy", "change", "not-a-secr
 
 def project_files(project: Path) -> Iterator[Path]:
     """Every file of the project, skipping what the tools write (.venv, caches, .git)."""
-    for path in sorted(project.rglob("*")):
-        relative = path.relative_to(project)
-        if path.is_file() and not TOOL_OUTPUTS.intersection(relative.parts):
-            yield path
+    for folder, subfolders, files in project.walk():
+        subfolders[:] = sorted(name for name in subfolders if name not in TOOL_OUTPUTS)
+        yield from (folder / name for name in sorted(files) if name not in TOOL_OUTPUTS)
 
 
 def tracked_files(project: Path) -> list[str]:
@@ -81,36 +93,49 @@ def unrendered(project: Path) -> list[str]:
     problems = []
     for path in project_files(project):
         relative = path.relative_to(project)
-        if any(d.decode() in str(relative) for d in JINJA_DELIMITERS):
+        if JINJA_OPENING.search(str(relative).encode()):
             problems.append(f"{relative}: unrendered path")
         content = path.read_bytes()
         if b"cookiecutter" in content.lower():
             problems.append(f"{relative}: mentions cookiecutter")
         if "templates" not in relative.parts:
             problems.extend(
-                f"{relative}: unrendered {d.decode()!r}" for d in JINJA_DELIMITERS if d in content
+                f"{relative}: unrendered {found!r}"
+                for found in sorted({m.decode() for m in JINJA_OPENING.findall(content)})
             )
     return problems
 
 
+def listed_paths(option: str) -> list[str]:
+    """Every path REMOVED_BY lists for some value of `option`, once each."""
+    paths = (p for (name, _), entry in REMOVED_BY.items() if name == option for p in entry.paths)
+    return list(dict.fromkeys(paths))
+
+
 def leftovers(project: Path, combination: Mapping[str, Value]) -> list[str]:
-    """Files and mentions of option values that were not chosen; paths of chosen ones missing."""
+    """Files and mentions of option values that were not chosen; files of chosen ones missing.
+
+    A path listed for an option exists unless the chosen value removes it.
+    """
     slug = project.name
     problems = []
-    for (option, value), removed in REMOVED_BY.items():
-        chosen = combination[option] == value
-        for pattern in removed.paths:
+    for option in dict.fromkeys(name for name, _ in REMOVED_BY):
+        value = combination[option]
+        removed = REMOVED_BY.get((option, value), Removed(paths=(), word=""))
+        for pattern in listed_paths(option):
             path = pattern.format(slug=slug)
-            if chosen and (project / path).exists():
+            exists = (project / path).exists()
+            if pattern in removed.paths and exists:
                 problems.append(f"{path}: left over although {option}={value!r}")
-            if not chosen and not (project / path).exists():
-                problems.append(f"{path}: missing although {option}={combination[option]!r}")
-        if chosen:
+            if pattern not in removed.paths and not exists:
+                problems.append(f"{path}: missing although {option}={value!r}")
+        if removed.word:
             word = removed.word.encode()
             problems.extend(
                 f"{path.relative_to(project)}: mentions {removed.word!r}, {option}={value!r}"
                 for path in project_files(project)
                 if word in path.read_bytes().lower()
+                or word in str(path.relative_to(project)).lower().encode()
             )
     return problems
 

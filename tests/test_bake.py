@@ -13,6 +13,7 @@ import pytest
 
 from tests.combinations import Combination, defaults, single_changes
 from tests.properties import (
+    JINJA_OPENING,
     exposed_secrets,
     leftovers,
     looks_like_secret,
@@ -126,3 +127,20 @@ def test_secret_check_lets_placeholders_pass(text: str) -> None:
 
 def test_a_random_key_looks_like_a_secret() -> None:
     assert looks_like_secret(random_secret_key())
+
+
+# The rendering check, on what Jinja leaves and on what other languages write alike.
+
+
+@pytest.mark.parametrize(
+    "text", ["{{ cookiecutter.project_slug }}", "{%- if cookiecutter.use_celery %}", "{# note #}"]
+)
+def test_render_check_finds_jinja(text: str) -> None:
+    assert JINJA_OPENING.search(text.encode())
+
+
+@pytest.mark.parametrize(
+    "text", ["group: ${{ github.workflow }}-${{ github.ref }}", 'echo "${#name}"', "${HOME}"]
+)
+def test_render_check_lets_github_and_shell_expressions_pass(text: str) -> None:
+    assert not JINJA_OPENING.search(text.encode())

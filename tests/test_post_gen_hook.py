@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from cookiecutter.main import cookiecutter
@@ -34,7 +35,10 @@ LICENSE_IDS = ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"]
 CELERY_FILES = [
     "config/celery.py",
     "my_service/users/tasks.py",
+    "my_service/users/signals.py",
     "my_service/users/tests/test_tasks.py",
+    "my_service/users/tests/test_signals.py",
+    "my_service/idempotency",
     "tests/test_celery.py",
 ]
 ENV_KEY_LINE = re.compile(r"DJANGO_SECRET_KEY=(?P<key>[A-Za-z0-9_-]{50,})")
@@ -42,9 +46,21 @@ TRICKY_TEXT = 'He said "hi" \\ l\'été \'\'\' """ {x}'
 
 
 def make_project(root: Path, gitignore: str = ".env\n") -> Path:
-    """A stand-in for a generated project: the files the hook moves, removes or reads."""
+    """A stand-in for a generated project: the files the hook moves, removes or reads.
+
+    Every path REMOVED_WHEN lists is there: as a folder if another listed path is inside it.
+    """
     project = root / "my_service"
-    for path in [*CELERY_FILES, *(f"licenses/{license_id}.txt" for license_id in LICENSE_IDS)]:
+    removable = {
+        path.format(slug="my_service") for paths in hook.REMOVED_WHEN.values() for path in paths
+    }
+    folders = {
+        path for path in removable if any(other.startswith(f"{path}/") for other in removable)
+    }
+    for folder in folders:
+        (project / folder).mkdir(parents=True, exist_ok=True)
+    licences = [f"licenses/{license_id}.txt" for license_id in LICENSE_IDS]
+    for path in sorted(removable - folders) + licences:
         (project / path).parent.mkdir(parents=True, exist_ok=True)
         (project / path).write_text(f"{path}\n", encoding="utf-8")
     (project / ".gitignore").write_text(gitignore, encoding="utf-8")
@@ -79,6 +95,45 @@ def test_celery_files_are_removed_without_celery() -> None:
 
 def test_nothing_is_removed_with_celery() -> None:
     assert hook.paths_to_remove({"project_slug": "my_service", "use_celery": True}) == []
+
+
+def removed_on_top(context: dict[str, Any], **change: object) -> set[str]:
+    """What `change` removes beyond what `context` already removes."""
+    return set(hook.paths_to_remove(context | change)) - set(hook.paths_to_remove(context))
+
+
+def test_docker_files_are_removed_without_docker(hook_context: HookContext) -> None:
+    context = hook_context(use_docker=True)["cookiecutter"]
+
+    assert removed_on_top(context, use_docker=False) == {
+        "Dockerfile",
+        ".dockerignore",
+        "compose.yaml",
+        "compose.prod.yaml",
+    }
+
+
+@pytest.mark.parametrize(
+    ("ci", "removed"),
+    [
+        ("github", {".gitlab-ci.yml"}),
+        ("gitlab", {".github"}),
+        ("none", {".github", ".gitlab-ci.yml"}),
+    ],
+)
+def test_only_the_chosen_ci_configuration_is_kept(
+    hook_context: HookContext, ci: str, removed: set[str]
+) -> None:
+    context = hook_context(ci=ci)["cookiecutter"]
+    ci_files = {".github", ".gitlab-ci.yml"}
+
+    assert ci_files.intersection(hook.paths_to_remove(context)) == removed
+
+
+def test_sentry_tests_are_removed_without_sentry(hook_context: HookContext) -> None:
+    context = hook_context(use_sentry=True)["cookiecutter"]
+
+    assert removed_on_top(context, use_sentry=False) == {"tests/test_sentry.py"}
 
 
 @pytest.mark.parametrize("path", [path for paths in hook.REMOVED_WHEN.values() for path in paths])

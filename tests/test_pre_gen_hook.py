@@ -375,6 +375,19 @@ def test_choice_rule_rejects_a_value_that_is_not_an_option(
     assert hook.one_of(field)(value) == message
 
 
+@pytest.mark.parametrize("field", ["use_docker", "use_sentry"])
+def test_docker_and_sentry_rules_reject_what_is_not_a_boolean(field: str) -> None:
+    assert hook.RULES[field][0]("maybe") == (
+        f"'maybe' is not a boolean, e.g. {field}=yes or {field}=no"
+    )
+
+
+def test_ci_rule_names_the_supported_services() -> None:
+    assert hook.RULES["ci"][0]("travis") == (
+        "'travis' is not one of github, gitlab, none, e.g. ci=github"
+    )
+
+
 @pytest.mark.parametrize("value", [True, False])
 def test_use_celery_rule_accepts_a_boolean(value: bool) -> None:
     assert hook.boolean("use_celery")(value) is None

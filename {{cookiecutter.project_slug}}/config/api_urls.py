@@ -1,19 +1,31 @@
 """The API: viewsets on the router (listed at /api/), token auth, the OpenAPI schema and docs."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+{% if cookiecutter.include_example_app -%}
+from {{ cookiecutter.project_slug }}.projects.api import LabelListCreateView, ProjectViewSet, TaskViewSet
+{% endif -%}
 from {{ cookiecutter.project_slug }}.users.views import LogoutAllView, LogoutView, TokenView, UserViewSet
+
+from .api_docs import ApiDocsView
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
+{%- if cookiecutter.include_example_app %}
+router.register("projects", ProjectViewSet, basename="project")
+router.register("tasks", TaskViewSet, basename="task")
+{%- endif %}
 
 urlpatterns = [
     *router.urls,
+{%- if cookiecutter.include_example_app %}
+    path("labels/", LabelListCreateView.as_view(), name="label-list"),
+{%- endif %}
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

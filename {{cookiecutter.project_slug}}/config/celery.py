@@ -1,16 +1,60 @@
-"""The Celery app: configured from the CELERY_* Django settings; finds each app's tasks.py."""
+"""The Celery app: configured from the CELERY_* Django settings; finds each app's tasks.py.
+
+Production settings unless DJANGO_SETTINGS_MODULE says otherwise, like config/wsgi.py: a
+production install has no dev dependencies, so a worker must never start on dev settings.
+"""
 
 import os
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from celery import Celery
+from celery import Celery, signals
 from django.conf import settings
 from django.core import checks
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from celery.app.task import Task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
 app = Celery("{{ cookiecutter.project_slug }}")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.setup_logging.connect
+def keep_django_logging(**kwargs: object) -> None:
+    """Workers and beat log through Django's LOGGING, as the web process does, not Celery's own."""
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def require_a_broker(**kwargs: object) -> None:
+    """Stop a worker or beat at once when tasks run in-process: nothing would reach them."""
+    if app.conf.task_always_eager:
+        raise SystemExit("No broker configured: set REDIS_URL (or CELERY_BROKER_URL) first.")
+
+
+def enqueue_on_commit[**P](task: "Task[P, Any]", *args: P.args, **kwargs: P.kwargs) -> None:
+    """Queue `task` when the current transaction commits; at once outside a transaction.
+
+    A task queued inside a transaction can start before the commit and miss the rows it needs,
+    or run for a transaction that then rolls back. After the commit, a broker outage cannot undo
+    the committed work, so the error is logged (robust=True) instead of failing the request.
+    """
+    transaction.on_commit(partial(task.delay, *args, **kwargs), robust=True)
+
+
+def ping_broker() -> None:
+    """Connect to the broker once, or raise: the readiness check (config/health.py) calls it.
+
+    Tasks that run in-process (no broker configured) need no broker: nothing to check then.
+    """
+    if app.conf.task_always_eager:
+        return
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
 
 
 @checks.register()

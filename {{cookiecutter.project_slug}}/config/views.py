@@ -1,7 +1,7 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """A landing page that points at the API docs, the browsable API and the admin."""
-    return render(request, "home.html", {"project_name": {{ cookiecutter.project_name | tojson }}})
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:  # noqa: ARG001
+    """Browsers ask every site for /favicon.ico: point them at the real icon, not a 404."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -1,5 +1,7 @@
 """Effective settings per environment: what Django really uses, not what a file seems to say."""
 
+import json
+
 import pytest
 from django.conf import settings
 
@@ -16,6 +18,7 @@ def test_dev_runs_without_services() -> None:
 
     assert dev["DEBUG"] is True
     assert dev["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert dev["DATABASES"]["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert dev["MAILERS"]["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert dev["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
 
@@ -25,6 +28,14 @@ def test_dev_has_the_debug_toolbar() -> None:
 
     assert "debug_toolbar" in dev["INSTALLED_APPS"]
     assert dev["ROOT_URLCONF"] == "config.dev_urls"
+
+
+def test_dev_reports_the_policy_prod_enforces() -> None:
+    dev = load_settings("config.settings.dev", DEV_ENV, "SECURE_CSP", "SECURE_CSP_REPORT_ONLY")
+    prod = load_settings("config.settings.prod", PROD_ENV, "SECURE_CSP")
+
+    assert dev["SECURE_CSP"] == {}
+    assert dev["SECURE_CSP_REPORT_ONLY"] == prod["SECURE_CSP"]
 
 
 def test_prod_has_no_debug_toolbar_and_no_debug() -> None:
@@ -74,6 +85,112 @@ def test_prod_is_secure() -> None:
     assert prod["MAILERS"]["default"]["OPTIONS"]["use_tls"] is True
 
 
+def test_prod_sends_https_only_cookies_and_headers() -> None:
+    prod = load_settings(
+        "config.settings.prod",
+        PROD_ENV,
+        "SECURE_PROXY_SSL_HEADER",
+        "SECURE_REDIRECT_EXEMPT",
+        "SECURE_HSTS_PRELOAD",
+        "CSRF_COOKIE_NAME",
+        "CSRF_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_HTTPONLY",
+        "X_FRAME_OPTIONS",
+        "SECURE_REFERRER_POLICY",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "PERMISSIONS_POLICY",
+        "ALLOWED_HOSTS",
+    )
+
+    assert prod["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert prod["SECURE_REDIRECT_EXEMPT"] == [r"^health/"]
+    assert prod["SECURE_HSTS_PRELOAD"] is False
+    assert prod["CSRF_COOKIE_NAME"].startswith("__Secure-")
+    assert prod["CSRF_COOKIE_HTTPONLY"] is True
+    assert prod["SESSION_COOKIE_HTTPONLY"] is True
+    assert prod["X_FRAME_OPTIONS"] == "DENY"
+    assert prod["SECURE_REFERRER_POLICY"] == "same-origin"
+    assert prod["SECURE_CROSS_ORIGIN_OPENER_POLICY"] == "same-origin"
+    assert prod["SECURE_CONTENT_TYPE_NOSNIFF"] is True
+    assert prod["PERMISSIONS_POLICY"]["camera"] == []
+    assert "*" not in prod["ALLOWED_HOSTS"]
+
+
+def test_prod_hashes_passwords_with_argon2_and_validates_them() -> None:
+    prod = load_settings(
+        "config.settings.prod", PROD_ENV, "PASSWORD_HASHERS", "AUTH_PASSWORD_VALIDATORS"
+    )
+
+    assert prod["PASSWORD_HASHERS"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    validators = [entry["NAME"].rsplit(".", 1)[1] for entry in prod["AUTH_PASSWORD_VALIDATORS"]]
+    assert validators == [
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    ]
+
+
+def test_prod_enforces_a_strict_content_security_policy() -> None:
+    prod = load_settings(
+        "config.settings.prod", PROD_ENV, "SECURE_CSP", "SECURE_CSP_REPORT_ONLY", "TEMPLATES"
+    )
+
+    policy = prod["SECURE_CSP"]
+    assert policy["default-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "'unsafe-eval'" not in policy["script-src"]
+    assert "<CSP_NONCE_SENTINEL>" in policy["script-src"]
+    assert policy["object-src"] == ["'none'"]
+    assert prod["SECURE_CSP_REPORT_ONLY"] == {}
+    processors = prod["TEMPLATES"][0]["OPTIONS"]["context_processors"]
+    assert "django.template.context_processors.csp" in processors
+
+
+def test_prod_hsts_preload_is_an_explicit_opt_in() -> None:
+    env = {**PROD_ENV, "DJANGO_HSTS_PRELOAD": "true"}
+
+    prod = load_settings(
+        "config.settings.prod", env, "SECURE_HSTS_PRELOAD", "SILENCED_SYSTEM_CHECKS"
+    )
+
+    assert prod == {"SECURE_HSTS_PRELOAD": True, "SILENCED_SYSTEM_CHECKS": []}
+
+
+def test_prod_stores_uploads_on_disk_unless_told_otherwise() -> None:
+    default = load_settings("config.settings.prod", PROD_ENV, "STORAGES")["STORAGES"]
+    env = {
+        **PROD_ENV,
+        "DJANGO_MEDIA_STORAGE": "django.core.files.storage.InMemoryStorage",
+        "DJANGO_MEDIA_STORAGE_OPTIONS": '{"base_url": "/uploads/"}',
+    }
+    configured = load_settings("config.settings.prod", env, "STORAGES")["STORAGES"]
+
+    assert default["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert configured["default"] == {
+        "BACKEND": "django.core.files.storage.InMemoryStorage",
+        "OPTIONS": {"base_url": "/uploads/"},
+    }
+    assert configured["staticfiles"] == default["staticfiles"]
+    assert default["staticfiles"]["BACKEND"] == (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+
+
+def test_prod_logs_one_json_object_per_line_to_stdout() -> None:
+    code = "import django, logging; django.setup(); logging.getLogger('shop').warning('sold %d', 3)"
+
+    result = run(["-c", code], "config.settings.prod", PROD_ENV)
+
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout.splitlines()[-1])
+    assert record["message"] == "sold 3"
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "shop"
+    assert "time" in record
+
+
 @pytest.mark.parametrize("variable", sorted(PROD_ENV))
 def test_prod_refuses_to_start_without(variable: str) -> None:
     env = {name: value for name, value in PROD_ENV.items() if name != variable}
@@ -91,6 +208,7 @@ def test_prod_refuses_to_start_without(variable: str) -> None:
         ("DJANGO_SECRET_KEY", "django-insecure-" + "x" * 50, "DJANGO_SECRET_KEY"),
         ("DJANGO_ALLOWED_HOSTS", "*", "DJANGO_ALLOWED_HOSTS"),
         ("DJANGO_ADMIN_URL", "/", "DJANGO_ADMIN_URL"),
+        ("DJANGO_DEBUG", "true", "DJANGO_DEBUG"),
     ],
 )
 def test_prod_refuses_insecure(variable: str, value: str, complaint: str) -> None:

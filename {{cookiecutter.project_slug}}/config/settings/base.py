@@ -3,11 +3,15 @@
 https://docs.djangoproject.com/en/6.1/ref/settings/
 """
 
+{% if cookiecutter.use_celery -%}
+import tempfile
+{% endif -%}
 from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.utils.csp import CSP
 
 # Lets generic Django classes be subscripted at run time (ModelAdmin[User]), as the type stubs want.
 django_stubs_ext.monkeypatch()
@@ -38,12 +42,20 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.users",
+{%- if cookiecutter.include_example_app %}
+    "{{ cookiecutter.project_slug }}.projects",
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+    "{{ cookiecutter.project_slug }}.idempotency",
+{%- endif %}
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -62,6 +74,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                "django.template.context_processors.csp",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -70,14 +83,24 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite unless DATABASE_URL says otherwise (prod requires it).
+# Database: SQLite unless DATABASE_URL says otherwise (prod requires it). SQLite transactions
+# take the write lock when they begin, so that two processes writing at once (the web process and
+# a worker) wait for each other instead of failing with "database is locked".
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db(
+        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}?transaction_mode=IMMEDIATE"
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Lazy fetches of related objects: fetch for all peers at once in prod, raise in dev and tests
+# ({{ cookiecutter.project_slug }}/fetching.py).
+RAISE_ON_LAZY_FETCH = False
 
 # Authentication
 AUTH_USER_MODEL = "users.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -103,8 +126,43 @@ USE_TZ = True
 # Static and media files
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [APPS_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Content Security Policy: https://docs.djangoproject.com/en/6.1/ref/csp/
+# Only this site's own files; an inline <script> or <style> runs only with the request's nonce
+# (the csp_nonce_attr template tag). Inline style attributes stay allowed: they cannot run code,
+# and the browsable API's templates use them.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],  # Swagger UI draws its icons from data: URLs
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features no page here uses. Django's defaults already send Referrer-Policy: same-origin,
+# Cross-Origin-Opener-Policy: same-origin, X-Content-Type-Options: nosniff, X-Frame-Options: DENY.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 # Admin at a configurable path, so it is not where scanners look first.
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
@@ -123,23 +181,29 @@ CACHES = {
     ),
 }
 
+# Logging to stdout, where the platform collects it; prod writes one JSON object per line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{levelname} {asctime} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
 # Django REST framework: token first, so anonymous requests get 401 with WWW-Authenticate.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "{{ cookiecutter.project_slug }}.users.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "{{ cookiecutter.project_slug }}.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -176,25 +240,53 @@ SPECTACULAR_SETTINGS = {
 }
 {%- if cookiecutter.use_celery %}
 
-# Celery: broker from CELERY_BROKER_URL, else REDIS_URL; empty means run tasks in-process.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+# Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# Broker and results: CELERY_BROKER_URL, else REDIS_URL. Neither set (dev): tasks run in-process.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_EAGER_PROPAGATES = True  # an in-process task raises its error where it was queued
+# JSON only: reading a message can never run code (pickle can), and any language can read it.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
-CELERY_RESULT_EXPIRES = 24 * 60 * 60
+CELERY_RESULT_EXPIRES = 24 * 60 * 60  # results are for whoever waits on them, not an archive
+# A stuck task gets SoftTimeLimitExceeded after 60 s to clean up; its process is killed at 90 s.
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
-# Acknowledge after the task ran, and redeliver when a worker dies mid-task.
+# Acknowledge a message after its task ran, not before: a worker that dies mid-task loses nothing.
 CELERY_TASK_ACKS_LATE = True
+# A task whose process died (killed, out of memory) runs again as a retry, so max_retries ends
+# the loop of a task that kills its process every time...
+CELERY_TASK_RETRY_ON_WORKER_LOST = True
+# ...and goes back on the queue if that retry cannot be sent.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A running task that lost its broker connection cannot be acknowledged and will be redelivered:
+# stop it, so that it never runs twice at the same time.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # One message at a time per process, so a slow task does not hold others hostage.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Redis redelivers unacknowledged tasks after this; keep it above every time limit and countdown.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis redelivers a message not acknowledged within this many seconds: keep it above every
+    # time limit and countdown (retries back off up to 10 minutes), or tasks run twice.
+    "visibility_timeout": 60 * 60,
+    # Fail within seconds, never hang a request or a worker, when Redis is down or unreachable.
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+}
 # Keep retrying the broker at start-up instead of crashing while Redis comes up.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic tasks, sent by `celery beat`: run exactly one beat process per deployment.
+CELERY_BEAT_SCHEDULE = {
+    "delete-expired-sessions-and-tokens": {
+        "task": "{{ cookiecutter.project_slug }}.users.tasks.delete_expired_sessions_and_tokens",
+        "schedule": timedelta(hours=1),
+    },
+}
+# Where beat notes when it last sent each task: a writable place, even in a read-only container.
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    default=str(Path(tempfile.gettempdir()) / "{{ cookiecutter.project_slug }}-celerybeat-schedule"),
+)
 {%- endif %}

@@ -9,12 +9,18 @@ import environ
 environ.Env.read_env(environ.Env().str("DJANGO_ENV_FILE", Path(__file__).parents[2] / ".env"))
 
 from .base import *  # noqa: E402, F403
-from .base import INSTALLED_APPS, MIDDLEWARE, SPECTACULAR_SETTINGS, env  # noqa: E402
+from .base import INSTALLED_APPS, MIDDLEWARE, SECURE_CSP, SPECTACULAR_SETTINGS, env  # noqa: E402
 
 DEBUG = True
+RAISE_ON_LAZY_FETCH = True  # an N+1 query fails loudly while you write it
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# The policy prod enforces, reported instead: Django's DEBUG error pages (the yellow 404 and
+# 500 pages) inline scripts and styles without a nonce. Violations show in the browser console.
+SECURE_CSP_REPORT_ONLY = SECURE_CSP
+SECURE_CSP = {}
 
 # django-debug-toolbar: dev only (it is in the dev dependency group).
 INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]

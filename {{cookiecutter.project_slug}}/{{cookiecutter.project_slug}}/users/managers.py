@@ -5,11 +5,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import BaseUserManager
 
+from {{ cookiecutter.project_slug }}.fetching import FetchPolicyManager
+
 if TYPE_CHECKING:
     from .models import User
 
 
-class UserManager(BaseUserManager["User"]):
+class UserManager(FetchPolicyManager["User"], BaseUserManager["User"]):
     """Users log in with their email address; there is no username."""
 
     use_in_migrations = True
@@ -39,11 +41,13 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import UserManager as DjangoUserManager
 
+from {{ cookiecutter.project_slug }}.fetching import FetchPolicyManager
+
 if TYPE_CHECKING:
     from .models import User
 
 
-class UserManager(DjangoUserManager["User"]):
+class UserManager(FetchPolicyManager["User"], DjangoUserManager["User"]):
     """Users log in with a username; Django's create_user and create_superuser fit as they are."""
 
     def get_by_natural_key(self, username: str | None) -> "User":

@@ -1,16 +1,53 @@
+"""Background tasks of the users app. Arguments are ids, not objects: task arguments are JSON."""
+
+from importlib import import_module
+from smtplib import SMTPConnectError, SMTPServerDisconnected
+
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import timezone
+from knox.models import AuthToken
+
+from {{ cookiecutter.project_slug }}.idempotency.models import IdempotencyKey
 
 from .models import User
 
+# Failures that pass: the mail server is down, restarting or slow. A refused address will not.
+TRANSIENT_MAIL_ERRORS = (ConnectionError, TimeoutError, SMTPConnectError, SMTPServerDisconnected)
+
+
+@shared_task(
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    max_retries=8,
+    retry_backoff=5,  # wait up to 5 s, 10 s, 20 s... before each retry
+    retry_backoff_max=600,  # below the broker's visibility timeout (config/settings/base.py)
+    retry_jitter=True,  # a random part of that, so retries do not all hit a recovering server
+)
+def send_welcome_email(user_id: int) -> str:
+    """Greet a new user, once however many times this runs (config.celery.enqueue_on_commit)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return "skipped: no such user, or no email address"
+    sent = IdempotencyKey.objects.run_once(
+        f"welcome-email:{user_id}",
+        lambda: send_mail(
+            subject={{ ("Welcome to " ~ cookiecutter.project_name) | tojson }},
+            message=f"Hello {user.get_short_name() or user.get_username()}, your account is ready.",
+            from_email=None,
+            recipient_list=[user.email],
+        ),
+    )
+    return "sent" if sent else "already sent"
+
 
 @shared_task
-def send_welcome_email(user_id: int) -> None:
-    """Greet a new user. Takes an id, not a User: task arguments must be JSON."""
-    user = User.objects.get(pk=user_id)
-    send_mail(
-        subject={{ ("Welcome to " ~ cookiecutter.project_name) | tojson }},
-        message=f"Hello {user.get_short_name() or user.get_username()}, your account is ready.",
-        from_email=None,
-        recipient_list=[user.email],
-    )
+def delete_expired_sessions_and_tokens() -> int:
+    """Hourly housekeeping (CELERY_BEAT_SCHEDULE); returns the number of tokens deleted.
+
+    Expired sessions and API tokens no longer log anyone in, but stay in the database until
+    deleted. Running it twice, or late, does no harm.
+    """
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()  # as `clearsessions`
+    deleted: int = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()[0]
+    return deleted

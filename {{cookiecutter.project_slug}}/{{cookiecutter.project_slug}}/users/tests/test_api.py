@@ -1,11 +1,14 @@
 """The users and auth API, for every role: anonymous, the user, another user and staff."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from knox.models import AuthToken
+from pytest_django import DjangoAssertNumQueries
 from rest_framework import status
 from rest_framework.test import APIClient
 
@@ -87,11 +90,11 @@ def test_staff_lists_users_filtered(
 
 
 def test_staff_user_list_costs_two_queries(
-    staff_client: APIClient, django_assert_num_queries: object
+    staff_client: APIClient, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     UserFactory.create_batch(20)
 
-    with django_assert_num_queries(2):  # type: ignore[operator]  # count + page, for any page size
+    with django_assert_num_queries(2):  # count + page, for any page size
         staff_client.get(USERS_URL)
 
 
@@ -187,3 +190,31 @@ def test_schema_is_valid_openapi_without_warnings(tmp_path: Path) -> None:
     )
 
     assert "/api/auth/token/" in (tmp_path / "schema.yaml").read_text()
+
+
+def test_pages_never_exceed_the_maximum_size(staff_client: APIClient) -> None:
+    UserFactory.create_batch(101)
+
+    page = staff_client.get(USERS_URL, {"page_size": 1000}).json()
+
+    assert len(page["results"]) == 100
+    assert page["next"] is not None
+
+
+@pytest.mark.django_db
+def test_a_token_request_costs_one_query(
+    api_client: APIClient, user: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = token_client(api_client.post(TOKEN_URL, credentials(user)).json()["token"])
+
+    with django_assert_num_queries(1):  # the token, with its user
+        assert client.get(ME_URL).status_code == status.HTTP_200_OK
+
+
+@pytest.mark.django_db
+def test_an_expired_token_is_refused_and_deleted(api_client: APIClient, user: User) -> None:
+    client = token_client(api_client.post(TOKEN_URL, credentials(user)).json()["token"])
+    AuthToken.objects.filter(user=user).update(expiry=timezone.now() - timedelta(seconds=1))
+
+    assert client.get(ME_URL).status_code == status.HTTP_401_UNAUTHORIZED
+    assert not AuthToken.objects.filter(user=user).exists()

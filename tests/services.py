@@ -1,0 +1,123 @@
+"""Real servers for the integration tests: Redis and PostgreSQL on 127.0.0.1.
+
+Each is started by a fixture, answers before the fixture returns, and is stopped when the
+fixture ends. Ports come from below 32768, where outgoing connections never collide with them.
+A missing server binary skips the test with the install command, unless
+TEMPLATE_TESTS_REQUIRE_SERVICES=1 (set by CI) turns that into a failure.
+"""
+
+import contextlib
+import os
+import random
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+START_TIMEOUT = 30  # seconds a server may take to answer
+STOP_TIMEOUT = 10
+
+
+def require(binary: str, install_hint: str) -> str:
+    path = shutil.which(binary)
+    if path:
+        return path
+    message = f"{binary} is not installed ({install_hint})"
+    if os.environ.get("TEMPLATE_TESTS_REQUIRE_SERVICES") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    """A loopback port below 32768 that nothing listens on right now."""
+    for _ in range(100):
+        port = random.randint(20000, 32000)  # noqa: S311  # not cryptography
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 32000")
+
+
+def wait_until_listening(port: int, process: subprocess.Popen[bytes], name: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode} before answering")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{name} did not answer on port {port} within {START_TIMEOUT} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """Yield the URL of a throwaway Redis (no persistence) on 127.0.0.1."""
+    binary = require("redis-server", "apt-get install redis-server")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="redis-") as workdir:
+        command = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+        process = subprocess.Popen(
+            [*command, "--appendonly", "no", "--dir", workdir],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_listening(port, process, "redis-server")
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            stop(process)
+
+
+def as_postgres_user(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: drop to the postgres user when we are root."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[str]:
+    """Yield the URL of database `app` in a throwaway PostgreSQL cluster on 127.0.0.1."""
+    initdb = require("initdb", "PostgreSQL server binaries, e.g. apt-get install postgresql")
+    pg_ctl = require("pg_ctl", "PostgreSQL server binaries")
+    port = free_port()
+    datadir = Path(tempfile.mkdtemp(prefix="pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(datadir, "postgres", "postgres")
+    run = {"check": True, "capture_output": True, "timeout": START_TIMEOUT * 2}
+    try:
+        subprocess.run(
+            as_postgres_user([initdb, "-D", str(datadir / "data"), "-A", "trust", "-U", "app"]),
+            **run,
+        )
+        options = f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        start = [pg_ctl, "-D", str(datadir / "data"), "-o", options, "-l", str(datadir / "log")]
+        subprocess.run(as_postgres_user([*start, "-w", "start"]), **run)
+        try:
+            subprocess.run(
+                as_postgres_user(
+                    ["createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "app", "app"]
+                ),
+                **run,
+            )
+            yield f"postgres://app@127.0.0.1:{port}/app"
+        finally:
+            stop_cluster = [pg_ctl, "-D", str(datadir / "data"), "-m", "immediate", "stop"]
+            subprocess.run(as_postgres_user(stop_cluster), check=False, timeout=STOP_TIMEOUT * 3)
+    finally:
+        shutil.rmtree(datadir, ignore_errors=True)

@@ -1,0 +1,117 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
+
+from {{ cookiecutter.project_slug }}.projects.models import Project, Task
+from {{ cookiecutter.project_slug }}.projects.tests.factories import ProjectFactory, TaskFactory
+from {{ cookiecutter.project_slug }}.users.models import User
+from {{ cookiecutter.project_slug }}.users.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_complete_marks_a_task_done_once(task: Task) -> None:
+    task.complete()
+    first = task.completed_at
+    task.complete()
+
+    assert task.is_done
+    assert task.completed_at == first
+
+
+def test_reopen_makes_a_task_open_again(task: Task) -> None:
+    task.complete()
+
+    task.reopen()
+
+    assert not task.is_done
+    assert Task.objects.open().filter(pk=task.pk).exists()
+
+
+def test_assigning_emails_the_assignee_after_commit(
+    task: Task, other_user: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        task.assign(other_user)
+        assert mail.outbox == []  # nothing leaves before the transaction commits
+
+    assert [message.to for message in mail.outbox] == [[other_user.email]]
+    assert task.title in mail.outbox[0].subject
+
+
+def test_assigning_the_same_person_again_sends_nothing(
+    task: Task, other_user: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    task.assign(other_user)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        task.assign(other_user)
+
+    assert callbacks == []
+
+
+def test_unassigning_sends_nothing(
+    task: Task, other_user: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    task.assign(other_user)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        task.assign(None)
+
+    assert task.assignee is None
+    assert callbacks == []
+
+
+def test_email_assignee_without_assignee_sends_nothing(task: Task) -> None:
+    task.email_assignee()
+
+    assert mail.outbox == []
+
+
+def test_open_done_and_overdue_tasks(project: Project) -> None:
+    yesterday = timezone.localdate() - timedelta(days=1)
+    late = TaskFactory.create(project=project, due_date=yesterday)
+    on_time = TaskFactory.create(project=project, due_date=timezone.localdate())
+    finished = TaskFactory.create(project=project, due_date=yesterday)
+    finished.complete()
+
+    assert set(Task.objects.open()) == {late, on_time}
+    assert list(Task.objects.done()) == [finished]
+    assert list(Task.objects.overdue()) == [late]
+
+
+def test_for_user_holds_own_and_assigned_tasks_only(user: User, other_user: User) -> None:
+    own = TaskFactory.create(project__owner=user)
+    assigned = TaskFactory.create(assignee=user)
+    TaskFactory.create(project__owner=other_user)
+
+    assert set(Task.objects.for_user(user)) == {own, assigned}
+
+
+def test_projects_count_their_tasks(user: User) -> None:
+    project = ProjectFactory.create(owner=user)
+    TaskFactory.create_batch(2, project=project)
+    TaskFactory.create(project=project).complete()
+
+    counted = Project.objects.owned_by(user).with_task_counts().get()
+
+    assert (counted.task_count, counted.open_task_count) == (3, 2)  # type: ignore[attr-defined]
+
+
+def test_an_assigned_task_needs_a_due_date() -> None:
+    with pytest.raises(ValidationError, match="due date"):
+        Task.check_schedule(assigned=True, due_date=None)
+
+    Task.check_schedule(assigned=False, due_date=None)
+    Task.check_schedule(assigned=True, due_date=timezone.localdate())
+
+
+def test_names_read_as_strings(task: Task) -> None:
+    label = UserFactory.create().labels.create(name="urgent")
+
+    assert (str(task), str(task.project), str(label)) == (task.title, task.project.name, "urgent")
+    assert task.project.get_absolute_url() == f"/projects/{task.project.pk}/"

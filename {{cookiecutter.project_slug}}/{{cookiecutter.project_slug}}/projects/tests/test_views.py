@@ -1,0 +1,149 @@
+"""The example pages: sign-in required, owners only, and a fixed number of queries per page."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
+
+from {{ cookiecutter.project_slug }}.projects.models import Project, Task
+from {{ cookiecutter.project_slug }}.projects.tests.factories import (
+    LabelFactory,
+    ProjectFactory,
+    TaskFactory,
+)
+from {{ cookiecutter.project_slug }}.users.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def test_pages_ask_anonymous_visitors_to_log_in(client: Client, project: Project) -> None:
+    for url in (reverse("projects:list"), project.get_absolute_url()):
+        response = client.get(url)
+
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_list_shows_own_projects_only(signed_in: Client, project: Project) -> None:
+    foreign = ProjectFactory.create(name="Not yours")
+
+    page = signed_in.get(reverse("projects:list")).content.decode()
+
+    assert project.name in page
+    assert foreign.name not in page
+
+
+def test_another_users_project_is_not_found(signed_in: Client) -> None:
+    foreign = ProjectFactory.create()
+
+    assert signed_in.get(foreign.get_absolute_url()).status_code == 404
+
+
+def test_detail_lists_tasks_with_labels(signed_in: Client, task: Task) -> None:
+    task.labels.add(LabelFactory.create(owner=task.project.owner, name="urgent"))
+
+    page = signed_in.get(task.project.get_absolute_url()).content.decode()
+
+    assert task.title in page
+    assert "urgent" in page
+
+
+def test_pages_carry_the_csp_nonce_on_scripts_and_styles(signed_in: Client, task: Task) -> None:
+    page = signed_in.get(task.project.get_absolute_url()).content.decode()
+
+    assert "<script nonce=" in page
+    assert "<style nonce=" in page
+
+
+def test_creating_a_project_makes_the_user_its_owner(signed_in: Client, user: User) -> None:
+    response = signed_in.post(reverse("projects:create"), {"name": "Launch"})
+
+    project = Project.objects.get(name="Launch")
+    assert project.owner_id == user.pk
+    assert response["Location"] == project.get_absolute_url()
+
+
+def test_creating_an_assigned_task_emails_the_assignee(
+    signed_in: Client,
+    project: Project,
+    other_user: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    form = {
+        "project": project.pk,
+        "title": "Draft the plan",
+        "assignee": other_user.pk,
+        "due_date": timezone.localdate().isoformat(),
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(reverse("projects:task-create"), form)
+
+    assert response.status_code == 302
+    assert response["Location"] == project.get_absolute_url()
+    assert Task.objects.get(title="Draft the plan").assignee_id == other_user.pk
+    assert [message.to for message in mail.outbox] == [[other_user.email]]
+
+
+def test_the_task_form_starts_in_the_chosen_project(signed_in: Client, project: Project) -> None:
+    response = signed_in.get(reverse("projects:task-create"), {"project": project.pk})
+
+    assert response.context["form"].initial["project"] == str(project.pk)
+
+
+def test_the_task_form_refuses_an_assignment_without_due_date(
+    signed_in: Client, project: Project, other_user: User
+) -> None:
+    form = {"project": project.pk, "title": "Someday", "assignee": other_user.pk}
+
+    response = signed_in.post(reverse("projects:task-create"), form)
+
+    assert response.status_code == 200
+    assert "Give a due date" in response.content.decode()
+    assert not Task.objects.exists()
+
+
+def test_completing_a_task_takes_a_post(signed_in: Client, task: Task) -> None:
+    url = reverse("projects:task-complete", args=[task.pk])
+
+    assert signed_in.get(url).status_code == 405
+    response = signed_in.post(url)
+
+    assert response["Location"] == task.project.get_absolute_url()
+    task.refresh_from_db()
+    assert task.is_done
+
+
+def test_nobody_completes_a_task_they_cannot_see(signed_in: Client) -> None:
+    foreign = TaskFactory.create()
+
+    response = signed_in.post(reverse("projects:task-complete", args=[foreign.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_pages_cost_the_same_queries_for_5_and_50_rows(
+    signed_in: Client, user: User, page: str, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    project = ProjectFactory.create(owner=user)
+    url = reverse("projects:list") if page == "list" else project.get_absolute_url()
+
+    def queries_for(count: int) -> int:
+        ProjectFactory.create_batch(count, owner=user)
+        labels = LabelFactory.create_batch(2, owner=user)
+        for _ in range(count):
+            TaskFactory.create(project=project, assignee=user, labels=labels)
+        with django_assert_max_num_queries(15) as captured:
+            assert signed_in.get(url).status_code == 200
+        return len(captured)
+
+    assert queries_for(5) == queries_for(50)

@@ -1,0 +1,22 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
+
+from {{ cookiecutter.project_slug }}.users.current import current_user
+from {{ cookiecutter.project_slug }}.users.models import User
+
+
+def test_current_user_is_the_signed_in_user(rf: RequestFactory, user: User) -> None:
+    request = rf.get("/")
+    request.user = user
+
+    assert current_user(request) == user
+
+
+def test_current_user_refuses_anonymous(rf: RequestFactory) -> None:
+    request = rf.get("/")
+    request.user = AnonymousUser()
+
+    with pytest.raises(PermissionDenied):
+        current_user(request)

@@ -7,23 +7,19 @@ same gunicorn and Django, so the ratio shows what the project's stack costs per 
 """
 
 import contextlib
-import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.services import free_port, postgres_server, redis_server
+from tests.deployed import stop
+from tests.services import free_port, postgres_server, redis_server, wait_until_listening
 
 HOST = "example.com"
 WORKERS = 2
-START_TIMEOUT = 60
 
 BARE_APP = '''\
 """The smallest Django project that answers /api/users/me/: one view, no middleware, no DB."""
@@ -70,17 +66,6 @@ def require_wrk() -> str:
     return wrk
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited:\n{log.read_text()[-3000:]}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return
-        time.sleep(0.2)
-    raise SystemExit(f"the server did not listen within {START_TIMEOUT} s")
-
-
 @contextlib.contextmanager
 def serving(
     command: list[str], cwd: Path, env: dict[str, str], port: int, log: Path
@@ -90,16 +75,10 @@ def serving(
             command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        wait_for_port(port, process, log)
+        wait_until_listening(port, process, command[0])
         yield
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process)
 
 
 def to_ms(value: str) -> float:

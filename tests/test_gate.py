@@ -34,8 +34,8 @@ from tests.properties import (
 )
 from tests.runner import Ran
 
-# Seconds one `make gate` may take: a warm run takes about 2 minutes on 2 cores, a cold one
-# (empty uv cache) a few more.
+# Seconds one `make gate` may take: about a minute on 2 cores running two gates at a time, warm
+# uv cache or cold; the margin is for slower machines, not for a hanging command.
 GATE_TIMEOUT = 20 * 60
 COVERING_SET = covering_set()
 # pytest's closing line, with at least one passed test: exit code 5 (no test ran) has none.

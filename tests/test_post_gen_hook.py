@@ -40,6 +40,8 @@ CELERY_FILES = [
     "my_service/users/tests/test_signals.py",
     "my_service/idempotency",
     "tests/test_celery.py",
+    "my_service/projects/tasks.py",
+    "my_service/projects/tests/test_tasks.py",
 ]
 ENV_KEY_LINE = re.compile(r"DJANGO_SECRET_KEY=(?P<key>[A-Za-z0-9_-]{50,})")
 TRICKY_TEXT = 'He said "hi" \\ l\'été \'\'\' """ {x}'
@@ -87,14 +89,24 @@ def test_hook_file_has_one_jinja_expression_the_rendered_context() -> None:
 # --- files of unselected options --------------------------------------------------------------
 
 
-def test_celery_files_are_removed_without_celery() -> None:
-    context = {"project_slug": "my_service", "use_celery": False}
+def test_celery_files_are_removed_without_celery(hook_context: HookContext) -> None:
+    context = hook_context(use_celery=True)["cookiecutter"]
 
-    assert hook.paths_to_remove(context) == CELERY_FILES
+    assert removed_on_top(context, use_celery=False) == set(CELERY_FILES)
 
 
-def test_nothing_is_removed_with_celery() -> None:
-    assert hook.paths_to_remove({"project_slug": "my_service", "use_celery": True}) == []
+def test_the_example_app_goes_as_one_folder(hook_context: HookContext) -> None:
+    context = hook_context(include_example_app=True)["cookiecutter"]
+
+    assert removed_on_top(context, include_example_app=False) == {"my_service/projects"}
+
+
+def test_nothing_is_removed_with_every_option_on(hook_context: HookContext) -> None:
+    context = hook_context(
+        use_celery=True, include_example_app=True, use_docker=True, use_sentry=True
+    )
+
+    assert hook.paths_to_remove(context["cookiecutter"] | {"ci": "github"}) == [".gitlab-ci.yml"]
 
 
 def removed_on_top(context: dict[str, Any], **change: object) -> set[str]:

@@ -46,6 +46,13 @@ def user_client(user: User) -> APIClient:
 
 
 @pytest.fixture
+def other_client(other_user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(other_user)
+    return client
+
+
+@pytest.fixture
 def staff_client(staff_user: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(staff_user)

@@ -45,7 +45,8 @@ class ProjectDetailView(OwnProjectsMixin, DetailView[Project]):
 
 class ProjectCreateView(LoginRequiredMixin, CreateView[Project, ProjectForm]):
     form_class = ProjectForm
-    template_name = "projects/project_form.html"
+    template_name = "projects/form.html"
+    extra_context = {"heading": "New project"}
 
     def form_valid(self, form: ProjectForm) -> HttpResponse:
         form.instance.owner = current_user(self.request)
@@ -54,7 +55,8 @@ class ProjectCreateView(LoginRequiredMixin, CreateView[Project, ProjectForm]):
 
 class TaskCreateView(LoginRequiredMixin, CreateView[Task, TaskForm]):
     form_class = TaskForm
-    template_name = "projects/task_form.html"
+    template_name = "projects/form.html"
+    extra_context = {"heading": "New task"}
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": current_user(self.request)}

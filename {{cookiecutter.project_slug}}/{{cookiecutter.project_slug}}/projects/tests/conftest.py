@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.projects.models import Project, Task
 from {{ cookiecutter.project_slug }}.projects.tests.factories import ProjectFactory, TaskFactory
@@ -14,10 +13,3 @@ def project(user: User) -> Project:
 @pytest.fixture
 def task(project: Project) -> Task:
     return TaskFactory.create(project=project)
-
-
-@pytest.fixture
-def other_client(other_user: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(other_user)
-    return client

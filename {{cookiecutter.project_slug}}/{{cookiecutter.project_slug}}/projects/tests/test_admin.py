@@ -13,12 +13,6 @@ from {{ cookiecutter.project_slug }}.users.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_browser(client: Client) -> Client:
-    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
-    return client
-
-
 def make_rows(count: int) -> None:
     for _ in range(count):
         TaskFactory.create(assignee=UserFactory.create(), labels=[LabelFactory.create()])
@@ -26,32 +20,32 @@ def make_rows(count: int) -> None:
 
 @pytest.mark.parametrize("model", ["project", "task", "label"])
 def test_change_lists_cost_the_same_queries_for_5_and_50_rows(
-    admin_browser: Client, model: str, django_assert_max_num_queries: DjangoAssertNumQueries
+    admin_client: Client, model: str, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     url = reverse(f"admin:projects_{model}_changelist")
 
     def queries_for(count: int) -> int:
         make_rows(count)
         with django_assert_max_num_queries(20) as captured:
-            assert admin_browser.get(url).status_code == 200
+            assert admin_client.get(url).status_code == 200
         return len(captured)
 
     assert queries_for(5) == queries_for(50)
 
 
-def test_project_page_shows_its_tasks_inline(admin_browser: Client) -> None:
+def test_project_page_shows_its_tasks_inline(admin_client: Client) -> None:
     task = TaskFactory.create(project=ProjectFactory.create())
 
-    response = admin_browser.get(reverse("admin:projects_project_change", args=[task.project_id]))
+    response = admin_client.get(reverse("admin:projects_project_change", args=[task.project_id]))
 
     assert response.status_code == 200
     assert task.title in response.content.decode()
 
 
-def test_search_finds_tasks_by_project_name(admin_browser: Client) -> None:
+def test_search_finds_tasks_by_project_name(admin_client: Client) -> None:
     task = TaskFactory.create(project__name="Apollo")
     TaskFactory.create(project__name="Gemini")
 
-    response = admin_browser.get(reverse("admin:projects_task_changelist"), {"q": "apollo"})
+    response = admin_client.get(reverse("admin:projects_task_changelist"), {"q": "apollo"})
 
     assert list(response.context["cl"].result_list) == [task]

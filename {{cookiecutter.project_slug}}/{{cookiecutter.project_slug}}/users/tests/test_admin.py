@@ -8,33 +8,27 @@ from {{ cookiecutter.project_slug }}.users.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_for_superuser(client: Client) -> Client:
-    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
-    return client
-
-
-def test_changelist_lists_users(admin_client_for_superuser: Client) -> None:
+def test_changelist_lists_users(admin_client: Client) -> None:
     listed = UserFactory.create()
 
-    response = admin_client_for_superuser.get(reverse("admin:users_user_changelist"))
+    response = admin_client.get(reverse("admin:users_user_changelist"))
 
     assert response.status_code == 200
     assert listed.get_username() in response.content.decode()
 
 
-def test_change_page_opens(admin_client_for_superuser: Client) -> None:
+def test_change_page_opens(admin_client: Client) -> None:
     user = UserFactory.create()
 
-    response = admin_client_for_superuser.get(reverse("admin:users_user_change", args=[user.pk]))
+    response = admin_client.get(reverse("admin:users_user_change", args=[user.pk]))
 
     assert response.status_code == 200
 
 
-def test_admin_adds_a_user(admin_client_for_superuser: Client) -> None:
+def test_admin_adds_a_user(admin_client: Client) -> None:
     login = "{{ 'new@example.com' if cookiecutter.username_type == 'email' else 'newuser' }}"
 
-    response = admin_client_for_superuser.post(
+    response = admin_client.post(
         reverse("admin:users_user_add"),
         {
             User.USERNAME_FIELD: login,

@@ -61,10 +61,15 @@ def test_patch_me_rejects_invalid_data(user_client: APIClient) -> None:
     assert response.status_code == status.HTTP_400_BAD_REQUEST
 
 
-def test_me_never_shows_another_user(user_client: APIClient, other_user: User) -> None:
-    response = user_client.get(ME_URL, {"id": other_user.pk})
+def test_me_never_shows_or_changes_another_user(
+    other_client: APIClient, other_user: User, user: User
+) -> None:
+    shown = other_client.get(ME_URL, {"id": user.pk}).json()
+    other_client.patch(f"{ME_URL}?id={user.pk}", {"id": user.pk, "first_name": "Mallory"})
 
-    assert response.json()["id"] != other_user.pk
+    assert shown["id"] == other_user.pk
+    user.refresh_from_db()
+    assert user.first_name != "Mallory"
 
 
 @pytest.mark.django_db

@@ -18,7 +18,6 @@ import contextlib
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tests.conftest import bake_into
+from tests.deployed import stop
 from tests.services import free_port, redis_server
 
 WAIT = 60  # seconds for the worker to start, or for any one result
@@ -101,13 +101,7 @@ def worker(
             time.sleep(0.2)
         yield
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process)
 
 
 def measure(project: Path, workdir: Path, tasks: int, concurrency: int) -> dict[str, float]:

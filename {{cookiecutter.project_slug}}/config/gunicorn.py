@@ -6,6 +6,8 @@ from the environment, so one image fits machines of every size.
 
 import os
 
+from config import json_logging
+
 # All interfaces: let only the TLS-terminating proxy in front reach this port.
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 
@@ -35,21 +37,9 @@ control_socket_disable = True
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        },
-    },
-    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "formatters": json_logging.FORMATTERS,
+    "handlers": json_logging.HANDLERS,
+    "root": {"level": "INFO", "handlers": ["console"]},
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},

@@ -5,6 +5,8 @@ import json
 import pytest
 from django.conf import settings
 
+from config import json_logging
+
 from .settings_process import DEV_ENV, PROD_ENV, load_settings, run
 
 
@@ -237,3 +239,10 @@ def test_server_entry_points_load_prod(entry_point: str) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_prod_and_gunicorn_log_the_same_json_lines() -> None:
+    prod = load_settings("config.settings.prod", PROD_ENV, "LOGGING")
+
+    assert prod["LOGGING"]["formatters"] == json_logging.FORMATTERS
+    assert prod["LOGGING"]["handlers"] == json_logging.HANDLERS

@@ -5,6 +5,8 @@ import sentry_sdk
 {% endif -%}
 from django.core.exceptions import ImproperlyConfigured
 
+from config import json_logging
+
 from .base import *  # noqa: F403
 from .base import LOGGING, env
 
@@ -78,23 +80,7 @@ STORAGES = {
 }
 
 # One JSON object per log line on stdout, for the platform's log collector.
-LOGGING = {
-    **LOGGING,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        },
-    },
-}
+LOGGING = {**LOGGING, "formatters": json_logging.FORMATTERS, "handlers": json_logging.HANDLERS}
 {%- if cookiecutter.use_sentry %}
 
 # Errors to Sentry when SENTRY_DSN is set. No personal data (user ids, IP addresses, cookies,

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tests.conftest import bake_into
-from tests.deployed import stop
+from tests.runner import start_in_group, stop_group
 from tests.services import free_port, redis_server
 
 WAIT = 60  # seconds for the worker to start, or for any one result
@@ -83,16 +83,7 @@ def worker(
     """A worker in its own process group, ready before this yields, stopped after."""
     command = [str(bin_dir / "celery"), "--app", "config", "worker"]
     options = ["--concurrency", str(concurrency), "--include", "benchmark_tasks"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*command, *options],
-            cwd=project,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_in_group([*command, *options], project, env, log)
     try:
         deadline = time.monotonic() + WAIT
         while "ready." not in log.read_text(errors="replace"):
@@ -101,7 +92,7 @@ def worker(
             time.sleep(0.2)
         yield
     finally:
-        stop(process)
+        stop_group(process)
 
 
 def measure(project: Path, workdir: Path, tasks: int, concurrency: int) -> dict[str, float]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.deployed import stop
+from tests.runner import start_in_group, stop_group
 from tests.services import free_port, postgres_server, redis_server, wait_until_listening
 
 HOST = "example.com"
@@ -70,15 +70,12 @@ def require_wrk() -> str:
 def serving(
     command: list[str], cwd: Path, env: dict[str, str], port: int, log: Path
 ) -> Iterator[None]:
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    process = start_in_group(command, cwd, env, log)
     try:
         wait_until_listening(port, process, command[0])
         yield
     finally:
-        stop(process)
+        stop_group(process)
 
 
 def to_ms(value: str) -> float:

@@ -7,10 +7,8 @@ Used by the live production tests and the browser test.
 
 import contextlib
 import http.client
-import os
 import re
 import secrets
-import signal
 import socket
 import subprocess
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner import run_bounded
+from tests.runner import run_bounded, start_in_group, stop_group
 from tests.services import free_port, postgres_server, redis_server
 
 HOST = "example.com"  # the default domain_name
@@ -104,18 +102,6 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], *logs: Path) -> N
     pytest.fail(f"gunicorn did not listen within {START_TIMEOUT} s:\n{tails()}")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to gunicorn's process group (a graceful shutdown); SIGKILL if it hangs."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 @contextlib.contextmanager
 def deployed(
     project: Path, bake_env: dict[str, str], port: int = 0, **settings: str
@@ -165,19 +151,10 @@ def deployed(
         step([*manage, "createsuperuser", "--no-input"], env)
 
         # Logs go to stdout; stderr holds what uv itself says.
-        log = logs / "gunicorn.log"
-        with log.open("wb") as out, (logs / "gunicorn-stderr.log").open("wb") as err:
-            process = subprocess.Popen(
-                GUNICORN,
-                cwd=project,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=err,
-                start_new_session=True,
-            )
+        log, stderr_log = logs / "gunicorn.log", logs / "gunicorn-stderr.log"
+        process = start_in_group(GUNICORN, project, env, log, stderr_log)
         try:
-            wait_for_port(port, process, log, logs / "gunicorn-stderr.log")
+            wait_for_port(port, process, log, stderr_log)
             yield Server(project, port, admin_path, superuser, log)
         finally:
-            stop(process)
+            stop_group(process, STOP_TIMEOUT)

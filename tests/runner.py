@@ -1,5 +1,6 @@
 """Run a command in a bake with a time bound, and report how it ended."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -41,6 +42,38 @@ class Ran:
         )
 
 
+def start_in_group(
+    command: Sequence[str | Path],
+    cwd: Path,
+    env: Mapping[str, str],
+    log: Path,
+    stderr_log: Path | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start `command` in a process group of its own, with no stdin; stdout goes to `log`, and
+    stderr too unless `stderr_log` is given. Stop it with `stop_group`."""
+    with log.open("wb") as out, (stderr_log or log).open("ab") as err:
+        return subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT if stderr_log is None else err,
+            start_new_session=True,
+        )
+
+
+def stop_group(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """SIGTERM to the process group (a graceful shutdown), then SIGKILL to what is left."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # stragglers of the group, if any
+    process.wait()
+
+
 def run_bounded(
     command: Sequence[str | Path], cwd: Path, env: Mapping[str, str], timeout: float, log: Path
 ) -> Ran:
@@ -49,22 +82,13 @@ def run_bounded(
     Killing the group leaves no grandchild (uv, pytest, mypy) running after the test.
     """
     started = time.monotonic()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            returncode: int | None = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            returncode = None
+    process = start_in_group(command, cwd, env, log)
+    try:
+        returncode: int | None = process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        returncode = None
     return Ran(
         command=" ".join(map(str, command)),
         returncode=returncode,

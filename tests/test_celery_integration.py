@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 import pytest
 
 from tests.conftest import Bake
-from tests.runner import run_bounded
+from tests.runner import run_bounded, start_in_group, stop_group
 from tests.services import free_port, postgres_server, redis_server
 
 pytestmark = pytest.mark.integration
@@ -203,16 +203,7 @@ class Processes:
         self, name: str, command: list[str], **env: str
     ) -> tuple[subprocess.Popen[bytes], Path]:
         log = self.system.logs / f"{name}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                command,
-                cwd=self.system.project,
-                env=self.system.env | env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        process = start_in_group(command, self.system.project, self.system.env | env, log)
         self.started.append((process, log))
         return process, log
 
@@ -252,13 +243,7 @@ class Processes:
     def stop_all(self) -> None:
         """SIGTERM (a warm shutdown: running tasks finish), then SIGKILL to what is left."""
         for process, _ in reversed(self.started):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(STOP_TIMEOUT)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # stragglers of the group, if any
-            process.wait()
+            stop_group(process, STOP_TIMEOUT)
 
 
 def get(port: int, path: str) -> tuple[int, dict[str, Any]]:

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from knox.crypto import hash_token
 from knox.models import AuthToken
 from pytest_django import DjangoAssertNumQueries
 from rest_framework import status
@@ -117,7 +118,8 @@ def test_tokens_are_stored_hashed(api_client: APIClient, user: User) -> None:
     token = api_client.post(TOKEN_URL, credentials(user)).json()["token"]
 
     stored = AuthToken.objects.get(user=user)
-    assert token not in (stored.digest, stored.token_key)
+    assert stored.digest == hash_token(token)  # a SHA-512 digest, not the token
+    assert token not in stored.digest
 
 
 @pytest.mark.django_db

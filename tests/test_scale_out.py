@@ -345,6 +345,19 @@ def test_both_web_processes_answer_the_manifests_probes(running: Cluster) -> Non
             connection.close()
 
 
+def test_a_rolled_back_release_starts_on_the_newer_schema(running: Cluster) -> None:
+    """The wait-for-migrations step waits only for migrations not yet applied: after a release
+    migrated further, the previous release's pods (which know fewer migrations) still start."""
+    newer = "from django.db.migrations.recorder import MigrationRecorder as R\n"
+    running.python(f"{newer}R.Migration.objects.create(app='users', name='9999_next_release')")
+    try:
+        ran = running.run(init_command(running.project, "web.yaml"))
+    finally:
+        running.python(f"{newer}R.Migration.objects.filter(name='9999_next_release').delete()")
+
+    assert ran.returncode == 0, ran.stdout[-3000:]
+
+
 def test_a_session_begun_on_one_web_process_holds_on_the_other(running: Cluster) -> None:
     first, second = list(running.webs)
     session = sign_in(first, "session@example.com", PASSWORD)

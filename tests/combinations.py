@@ -17,8 +17,9 @@ from allpairspy import AllPairs
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 
 # Options whose values change the generated code: the gate runs on every pair of their values.
-# A new option that changes code joins here. use_docker and ci only add files that the gate
-# does not run (tests/test_containers_ci.py checks those), so each value is baked once.
+# A new option that changes code joins here. use_docker, use_kubernetes and ci only add files
+# that the gate does not run (tests/test_containers_ci.py and tests/test_kubernetes.py check
+# those), so each value is baked once.
 CODE_CHANGING_OPTIONS = (
     "username_type",
     "use_celery",

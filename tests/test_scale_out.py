@@ -191,9 +191,9 @@ class Cluster:
         self.started.append(process)
         return process
 
-    def run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
+    def run(self, command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
         log = self.logs / f"run-{next(self.runs)}.log"
-        ran = run_bounded(command, self.project, self.env, COMMAND_TIMEOUT, log)
+        ran = run_bounded(command, self.project, self.env | env, COMMAND_TIMEOUT, log)
         returncode = -1 if ran.returncode is None else ran.returncode  # None: timed out
         return subprocess.CompletedProcess(command, returncode, ran.output)
 
@@ -294,7 +294,7 @@ def running(cluster: Cluster) -> Cluster:
         cluster.webs[port] = cluster.start(name, web, GUNICORN_BIND=f"127.0.0.1:{port}")
     for name in ("worker-a", "worker-b"):
         # One task at a time each: a worker killed mid-task is in the middle of that task only.
-        command = [*worker, "--concurrency", "1", "--hostname", f"{name}@%h"]
+        command = [*worker, "--concurrency", "1", "--hostname", f"celery@{name}"]
         process = cluster.start(name, command, **shortened)
         cluster.workers[name] = (process, cluster.logs / f"{name}.log")
     beat[beat.index("--schedule") + 1] = str(cluster.logs / "celerybeat-schedule")
@@ -331,9 +331,11 @@ def answers(port: int) -> bool:
 # --- The tests ---------------------------------------------------------------------------------
 
 
-def test_both_web_processes_answer_the_manifests_probes(running: Cluster) -> None:
+def test_web_processes_and_workers_answer_the_manifests_probes(running: Cluster) -> None:
     web = yaml.safe_load((running.project / "k8s" / "base" / "web.yaml").read_text())
     container = web["spec"]["template"]["spec"]["containers"][0]
+    worker = yaml.safe_load((running.project / "k8s" / "base" / "worker.yaml").read_text())
+    worker_probe = worker["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]
 
     for probe in ("readinessProbe", "livenessProbe"):
         get = container[probe]["httpGet"]
@@ -343,6 +345,9 @@ def test_both_web_processes_answer_the_manifests_probes(running: Cluster) -> Non
             connection.request("GET", get["path"], headers={"Host": host})  # plain HTTP
             assert connection.getresponse().status == 200, (probe, port)
             connection.close()
+    # In a pod, HOSTNAME is the pod's name, which names its worker celery@<pod name>.
+    ping = running.run(worker_probe["exec"]["command"], HOSTNAME="worker-a")
+    assert ping.returncode == 0, ping.stdout[-3000:]
 
 
 def test_a_rolled_back_release_starts_on_the_newer_schema(running: Cluster) -> None:

@@ -36,7 +36,14 @@ import yaml
 from tests.conftest import Bake
 from tests.runner import run_bounded, start_in_group, stop_group
 from tests.services import free_port, postgres_server, redis_server
-from tests.test_celery_integration import DRIVER, SHORTENED_SETTINGS, SmtpSink, smtp_sink
+from tests.test_celery_integration import (
+    DRIVER,
+    SHORTENED_SETTINGS,
+    SmtpSink,
+    smtp_sink,
+    tail,
+    wait_until,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -64,20 +71,6 @@ def init_command(project: Path, manifest: str) -> list[str]:
     [init] = document["spec"]["template"]["spec"]["initContainers"]
     command: list[str] = init["command"]
     return command
-
-
-def tail(log: Path, characters: int = 3000) -> str:
-    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else "(no log)"
-    return f"--- {log.name} ---\n{text[-characters:]}"
-
-
-def wait_until(condition: Any, what: str, *logs: Path, timeout: float = WAIT) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.2)
-    pytest.fail(f"{what} within {timeout} s\n" + "\n".join(map(tail, logs)), pytrace=False)
 
 
 # --- HTTP as the load balancer in front would send it ------------------------------------------
@@ -175,7 +168,6 @@ class Cluster:
     """The production install beside its servers, and the processes started from it."""
 
     project: Path
-    venv: Path
     env: dict[str, str]
     logs: Path
     sink: SmtpSink
@@ -262,7 +254,7 @@ def cluster(shared_bake: Bake, bake_env: dict[str, str]) -> Iterator[Cluster]:
             | config
             | secret_values
         )
-        cluster = Cluster(project, venv, env, logs, sink)
+        cluster = Cluster(project, env, logs, sink)
         try:
             yield cluster
         finally:
@@ -288,6 +280,9 @@ def running(cluster: Cluster) -> Cluster:
     web = container_command(project, "web.yaml")
     worker = container_command(project, "worker.yaml")
     beat = container_command(project, "beat.yaml")
+    # Workers and beat on production settings with two waits shortened (as in
+    # test_celery_integration.py): a dead worker's task is redelivered after 5 s, not an hour,
+    # and beat sends the hourly housekeeping every second.
     shortened = {"DJANGO_SETTINGS_MODULE": "shortened_settings"}
     for name in ("web-a", "web-b"):
         port = free_port()

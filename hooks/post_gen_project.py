@@ -44,9 +44,13 @@ REMOVED_WHEN: dict[tuple[str, object], list[str]] = {
         # Before the example app's own removal below, which takes these with it.
         "{slug}/projects/tasks.py",
         "{slug}/projects/tests/test_tasks.py",
+        # Before the manifests' own removal below, which takes these with it.
+        "k8s/base/worker.yaml",
+        "k8s/base/beat.yaml",
     ],
     ("include_example_app", False): ["{slug}/projects"],
     ("use_docker", False): ["Dockerfile", ".dockerignore", "compose.yaml", "compose.prod.yaml"],
+    ("use_kubernetes", False): ["k8s"],
     ("ci", "github"): [".gitlab-ci.yml"],
     ("ci", "gitlab"): [".github"],
     ("ci", "none"): [".github", ".gitlab-ci.yml"],

@@ -254,13 +254,25 @@ RULES: dict[str, list[Rule]] = {
     "use_celery": [boolean("use_celery")],
     "include_example_app": [boolean("include_example_app")],
     "use_docker": [boolean("use_docker")],
+    "use_kubernetes": [boolean("use_kubernetes")],
     "ci": [one_of("ci")],
     "use_sentry": [boolean("use_sentry")],
 }
 
 # Option combinations the template cannot generate: (predicate on the context, message).
-# Every combination of today's options is supported; issues that add options add rules here.
-UNSUPPORTED_COMBINATIONS: list[tuple[Callable[[dict[str, Any]], bool], str]] = []
+# The covering set of the template's tests leaves these out (tests/combinations.py).
+KUBERNETES_NAME_LIMIT = 44  # <slug>-migrate names a CronJob, which Kubernetes caps at 52
+UNSUPPORTED_COMBINATIONS: list[tuple[Callable[[dict[str, Any]], bool], str]] = [
+    (
+        lambda c: c["use_kubernetes"] and not c["use_docker"],
+        "use_kubernetes=yes needs use_docker=yes: the manifests run the image of its Dockerfile",
+    ),
+    (
+        lambda c: c["use_kubernetes"] and len(c["project_slug"]) > KUBERNETES_NAME_LIMIT,
+        f"use_kubernetes=yes needs a project_slug of at most {KUBERNETES_NAME_LIMIT} characters: "
+        "Kubernetes limits the names made from it",
+    ),
+]
 
 
 def field_problem(field: str, context: dict[str, Any]) -> str | None:

@@ -5,18 +5,21 @@ is an option. The options that change the generated code are crossed pairwise; e
 (the licence only swaps the LICENSE file) is baked with each of its values at least once.
 """
 
+import importlib.util
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from allpairspy import AllPairs
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 
 # Options whose values change the generated code: the gate runs on every pair of their values.
-# A new option that changes code joins here. use_docker and ci only add files that the gate
-# does not run (tests/test_containers_ci.py checks those), so each value is baked once.
+# A new option that changes code joins here. use_docker, use_kubernetes and ci only add files
+# that the gate does not run (tests/test_containers_ci.py and tests/test_kubernetes.py check
+# those), so each value is baked once.
 CODE_CHANGING_OPTIONS = (
     "username_type",
     "use_celery",
@@ -77,6 +80,27 @@ def defaults(options: Mapping[str, Option] = OPTIONS) -> Combination:
     return {option.name: option.default for option in options.values()}
 
 
+def load_pre_gen_hook() -> ModuleType:
+    """hooks/pre_gen_project.py as a module, unrendered (its rules are plain Python)."""
+    path = TEMPLATE_DIR / "hooks" / "pre_gen_project.py"
+    spec = importlib.util.spec_from_file_location("pre_gen_project", path)
+    assert spec
+    assert spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PRE_GEN_HOOK = load_pre_gen_hook()
+
+
+def is_supported(combination: Mapping[str, Value]) -> bool:
+    """Whether the pre-generation hook accepts these option values (with defaults for the rest
+    and a valid slug): it rejects some pairs, such as Kubernetes without Docker."""
+    context = {"project_slug": "my_service"} | defaults() | dict(combination)
+    return not any(applies(context) for applies, _ in PRE_GEN_HOOK.UNSUPPORTED_COMBINATIONS)
+
+
 def required_combinations(options: Mapping[str, Option] = OPTIONS) -> list[Combination]:
     """The defaults, and the defaults on every supported Python: the gate always runs these."""
     return [defaults(options)] + [
@@ -92,8 +116,9 @@ def covering_set(
     """Combinations holding every value of every option and every pair of code-changing values.
 
     The required combinations come first; allpairspy adds rows for the pairs they miss; the
-    remaining options then take their values not yet seen on those rows (and their default
-    once every value is seen), with one more row per value that still found no place.
+    remaining options then take their values not yet seen on those rows where the pre-generation
+    hook accepts them (and their default otherwise), with one more row per value that still found
+    no place.
     """
     rows: list[Combination] = required_combinations(options)
     crossed = [options[name] for name in code_changing]
@@ -104,8 +129,12 @@ def covering_set(
     for option in options.values():
         unseen = [v for v in option.values if all(row.get(option.name) != v for row in rows)]
         for row in rows:
-            if option.name not in row:
-                row[option.name] = unseen.pop(0) if unseen else option.default
+            if option.name in row:
+                continue
+            fits = [v for v in unseen if is_supported(row | {option.name: v})]
+            row[option.name] = fits[0] if fits else option.default
+            if fits:
+                unseen.remove(fits[0])
         rows.extend(defaults(options) | {option.name: value} for value in unseen)
     return rows
 

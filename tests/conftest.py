@@ -149,7 +149,9 @@ def run_hook(tmp_path_factory: pytest.TempPathFactory) -> RunHook:
 
 GATED_IDS = frozenset(combination_id(combination) for combination in covering_set())
 # Modules whose tests share servers and a bake started once by a module-scoped fixture.
-SHARED_FIXTURE_MODULES = frozenset({"tests/test_celery_integration.py", "tests/test_prod_live.py"})
+SHARED_FIXTURE_MODULES = frozenset(
+    {"tests/test_celery_integration.py", "tests/test_prod_live.py", "tests/test_scale_out.py"}
+)
 
 
 class GatedBakeScheduling(LoadScopeScheduling):

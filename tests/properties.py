@@ -52,6 +52,7 @@ REMOVED_BY: Mapping[tuple[str, Value], Removed] = {
     ("use_docker", False): Removed(
         paths=("Dockerfile", ".dockerignore", "compose.yaml", "compose.prod.yaml"), word="docker"
     ),
+    ("use_kubernetes", False): Removed(paths=("k8s",), word="kubernetes"),
     ("ci", "github"): Removed(paths=(".gitlab-ci.yml",), word="gitlab"),
     ("ci", "gitlab"): Removed(paths=(".github",), word=".github/"),
     # Both workflow files end in ci.yml: with no CI, nothing mentions either.

@@ -22,6 +22,7 @@ from tests.combinations import (
     Combination,
     combination_id,
     covering_set,
+    is_supported,
 )
 from tests.properties import (
     TEMPLATE_LOCK,
@@ -102,6 +103,15 @@ def test_covering_set_combinations_are_complete_and_distinct() -> None:
         assert all(row[name] in options for name, options in values.items())
     ids = [combination_id(row) for row in COVERING_SET]
     assert len(set(ids)) == len(ids)
+
+
+def test_covering_set_holds_only_combinations_the_pre_gen_hook_accepts() -> None:
+    assert [combination_id(row) for row in COVERING_SET if not is_supported(row)] == []
+
+
+def test_supported_check_follows_the_pre_gen_hook() -> None:
+    assert is_supported({"use_kubernetes": True, "use_docker": True})
+    assert not is_supported({"use_kubernetes": True, "use_docker": False})
 
 
 # --- Each combination of the covering set, baked and gated ------------------------------------

@@ -42,6 +42,8 @@ CELERY_FILES = [
     "tests/test_celery.py",
     "my_service/projects/tasks.py",
     "my_service/projects/tests/test_tasks.py",
+    "k8s/base/worker.yaml",
+    "k8s/base/beat.yaml",
 ]
 ENV_KEY_LINE = re.compile(r"DJANGO_SECRET_KEY=(?P<key>[A-Za-z0-9_-]{50,})")
 TRICKY_TEXT = 'He said "hi" \\ l\'été \'\'\' """ {x}'
@@ -103,7 +105,11 @@ def test_the_example_app_goes_as_one_folder(hook_context: HookContext) -> None:
 
 def test_nothing_is_removed_with_every_option_on(hook_context: HookContext) -> None:
     context = hook_context(
-        use_celery=True, include_example_app=True, use_docker=True, use_sentry=True
+        use_celery=True,
+        include_example_app=True,
+        use_docker=True,
+        use_kubernetes=True,
+        use_sentry=True,
     )
 
     assert hook.paths_to_remove(context["cookiecutter"] | {"ci": "github"}) == [".gitlab-ci.yml"]
@@ -123,6 +129,21 @@ def test_docker_files_are_removed_without_docker(hook_context: HookContext) -> N
         "compose.yaml",
         "compose.prod.yaml",
     }
+
+
+def test_kubernetes_manifests_go_as_one_folder(hook_context: HookContext) -> None:
+    context = hook_context(use_kubernetes=True)["cookiecutter"]
+
+    assert removed_on_top(context, use_kubernetes=False) == {"k8s"}
+
+
+def test_bake_with_kubernetes_without_celery_has_no_worker_nor_beat(bake: Bake) -> None:
+    manifests = bake(use_kubernetes=True, use_celery=False) / "k8s" / "base"
+
+    assert (manifests / "web.yaml").is_file()
+    assert not (manifests / "worker.yaml").exists()
+    assert not (manifests / "beat.yaml").exists()
+    assert "worker" not in (manifests / "kustomization.yaml").read_text()
 
 
 @pytest.mark.parametrize(
@@ -401,7 +422,7 @@ def test_bake_without_celery_has_no_celery_files(bake: Bake) -> None:
 
 
 def test_bake_with_celery_keeps_the_celery_files(bake: Bake) -> None:
-    project = bake(use_celery=True)
+    project = bake(use_celery=True, use_kubernetes=True)
 
     assert [path for path in CELERY_FILES if not (project / path).exists()] == []
 

@@ -375,8 +375,8 @@ def test_choice_rule_rejects_a_value_that_is_not_an_option(
     assert hook.one_of(field)(value) == message
 
 
-@pytest.mark.parametrize("field", ["use_docker", "use_sentry"])
-def test_docker_and_sentry_rules_reject_what_is_not_a_boolean(field: str) -> None:
+@pytest.mark.parametrize("field", ["use_docker", "use_kubernetes", "use_sentry"])
+def test_docker_kubernetes_and_sentry_rules_reject_what_is_not_a_boolean(field: str) -> None:
     assert hook.RULES[field][0]("maybe") == (
         f"'maybe' is not a boolean, e.g. {field}=yes or {field}=no"
     )
@@ -471,8 +471,39 @@ def test_unsupported_combination_rules_wait_for_valid_fields(
     ]
 
 
-def test_every_combination_of_todays_options_is_supported() -> None:
-    assert hook.UNSUPPORTED_COMBINATIONS == []
+KUBERNETES_WITHOUT_DOCKER = (
+    "Error: unsupported options: use_kubernetes=yes needs use_docker=yes: "
+    "the manifests run the image of its Dockerfile"
+)
+
+
+def test_kubernetes_needs_docker(hook_context: HookContext) -> None:
+    without = hook_context(use_kubernetes=True, use_docker=False)["cookiecutter"]
+    with_docker = hook_context(use_kubernetes=True, use_docker=True)["cookiecutter"]
+    docker_alone = hook_context(use_kubernetes=False, use_docker=False)["cookiecutter"]
+
+    assert hook.problems(without) == [KUBERNETES_WITHOUT_DOCKER]
+    assert hook.problems(with_docker) == []
+    assert hook.problems(docker_alone) == []
+
+
+@pytest.mark.parametrize(("length", "accepted"), [(44, True), (45, False)])
+def test_kubernetes_limits_the_slug_length(
+    hook_context: HookContext, length: int, accepted: bool
+) -> None:
+    slug = "s" * length
+    context = hook_context(use_kubernetes=True, project_slug=slug)["cookiecutter"]
+    without_kubernetes = hook_context(use_kubernetes=False, project_slug=slug)["cookiecutter"]
+
+    assert hook.problems(context) == (
+        []
+        if accepted
+        else [
+            "Error: unsupported options: use_kubernetes=yes needs a project_slug of at most "
+            "44 characters: Kubernetes limits the names made from it"
+        ]
+    )
+    assert hook.problems(without_kubernetes) == []
 
 
 def test_stray_directory_is_the_lonely_parent_a_slash_in_the_slug_created(tmp_path: Path) -> None:
@@ -634,6 +665,15 @@ def test_cli_rejects_bad_input_with_one_line_and_leaves_no_directory(
     ran = cookiecutter_cli("--no-input", str(TEMPLATE_DIR), key_value)
 
     assert_rejected_by_the_hook(ran, [line])
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_cli_rejects_kubernetes_without_docker_and_leaves_no_directory(
+    cookiecutter_cli: Cli, tmp_path: Path
+) -> None:
+    ran = cookiecutter_cli("--no-input", str(TEMPLATE_DIR), "use_kubernetes=yes", "use_docker=no")
+
+    assert_rejected_by_the_hook(ran, [KUBERNETES_WITHOUT_DOCKER])
     assert list((tmp_path / "out").iterdir()) == []
 
 

@@ -49,7 +49,10 @@ LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.idempotency",
 {%- endif %}
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# Your apps go here. Template updates (README: "Template updates") never touch this list, so your
+# lines and the template's stay apart and an update merges without conflicts.
+YOUR_APPS: list[str] = []
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS + YOUR_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -194,6 +194,9 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Django's own console handler would print each of its lines a second time in DEBUG: its
+    # loggers have no handler of their own here, so every line reaches the root handler once.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
 
 # Django REST framework: token first, so anonymous requests get 401 with WWW-Authenticate.

@@ -156,7 +156,7 @@ def next_steps(context: dict[str, Any], project: Path, env_written: bool) -> str
         "Next steps:",
         f"  cd {cd_target(project, os.environ.get('PWD'))}",
         "  make install   # install the dependencies",
-        "  make demo      # migrate and serve at http://127.0.0.1:8000/",
+        "  make demo      # load demo data, serve http://127.0.0.1:8000/ (says how to sign in)",
         "  make gate      # run all checks",
         "",
         ".env holds a fresh DJANGO_SECRET_KEY for local development."

@@ -323,7 +323,7 @@ def test_next_steps_say_how_to_install_run_and_check(
 
     assert "  cd my_service\n" in text
     assert "make install" in text
-    assert "make demo      # migrate and serve at http://127.0.0.1:8000/" in text
+    assert "make demo      # load demo data, serve http://127.0.0.1:8000/" in text
     assert "make gate" in text
     assert ("REDIS_URL" in text) is use_celery
 

@@ -41,6 +41,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
+    "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.users",
 {%- if cookiecutter.include_example_app %}
     "{{ cookiecutter.project_slug }}.projects",

@@ -144,3 +144,11 @@ def test_render_check_finds_jinja(text: str) -> None:
 )
 def test_render_check_lets_github_and_shell_expressions_pass(text: str) -> None:
     assert not JINJA_OPENING.search(text.encode())
+
+
+def test_render_check_exempts_django_templates_and_startapp_templates_only(tmp_path: Path) -> None:
+    for name in ("pkg/templates/page.html", "app_template/apps.py-tpl", "pkg/module.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{{ app_name }}\n", encoding="utf-8")
+
+    assert unrendered(tmp_path) == ["pkg/module.py: unrendered '{{'"]

@@ -40,6 +40,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
+# Your apps: `make app name=billing` creates one in {{ cookiecutter.project_slug }}/ and adds it at the end.
 LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.users",

@@ -6,8 +6,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from . import health
-from .views import favicon
+from {{ cookiecutter.project_slug }}.core import health
+from {{ cookiecutter.project_slug }}.core.views import favicon
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),

@@ -74,7 +74,7 @@ class Command(BaseCommand):
 {%- if cookiecutter.include_example_app %}
             self.projects(users)
 {%- endif %}
-        self.report()
+        self.report(users)
 
     def user(self, name: str, *, staff: bool) -> User:
         existing = User.objects.filter(**{f"{User.USERNAME_FIELD}__iexact": login_of(name)})
@@ -115,13 +115,13 @@ class Command(BaseCommand):
         return label
 {%- endif %}
 
-    def report(self) -> None:
+    def report(self, users: dict[str, User]) -> None:
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {self.created} new rows."))
         else:
             self.stdout.write("Demo data already loaded: nothing changed.")
         self.stdout.write(f"Sign in at {SITE}{resolve_url(settings.LOGIN_URL)} as")
-        for name, staff in PEOPLE:
-            role = f"staff: also the admin at {SITE}/{settings.ADMIN_URL}" if staff else "a user"
-            self.stdout.write(f"  {login_of(name):<24} ({role})")
+        for user in users.values():
+            role = f"staff: the admin too, {SITE}/{settings.ADMIN_URL}" if user.is_staff else "user"
+            self.stdout.write(f"  {user.get_username():<24} ({role})")
         self.stdout.write(f"with the password {DEMO_PASSWORD!r}.")

@@ -35,10 +35,12 @@ class TemplateError(Exception):
 REMOVED_WHEN: dict[tuple[str, object], list[str]] = {
     ("use_celery", False): [
         "config/celery.py",
+        "{slug}/core/checks.py",
+        "{slug}/core/tasks.py",
         "{slug}/users/tasks.py",
-        "{slug}/users/signals.py",
+        "{slug}/users/services.py",
         "{slug}/users/tests/test_tasks.py",
-        "{slug}/users/tests/test_signals.py",
+        "{slug}/users/tests/test_services.py",
         "{slug}/idempotency",
         "tests/test_celery.py",
         # Before the example app's own removal below, which takes these with it.

@@ -40,10 +40,12 @@ REMOVED_BY: Mapping[tuple[str, Value], Removed] = {
     ("use_celery", False): Removed(
         paths=(
             "config/celery.py",
+            "{slug}/core/checks.py",
+            "{slug}/core/tasks.py",
             "{slug}/users/tasks.py",
-            "{slug}/users/signals.py",
+            "{slug}/users/services.py",
             "{slug}/users/tests/test_tasks.py",
-            "{slug}/users/tests/test_signals.py",
+            "{slug}/users/tests/test_services.py",
             "{slug}/idempotency",
             "tests/test_celery.py",
         ),

@@ -34,10 +34,12 @@ PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 LICENSE_IDS = ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"]
 CELERY_FILES = [
     "config/celery.py",
+    "my_service/core/checks.py",
+    "my_service/core/tasks.py",
     "my_service/users/tasks.py",
-    "my_service/users/signals.py",
+    "my_service/users/services.py",
     "my_service/users/tests/test_tasks.py",
-    "my_service/users/tests/test_signals.py",
+    "my_service/users/tests/test_services.py",
     "my_service/idempotency",
     "tests/test_celery.py",
     "my_service/projects/tasks.py",

@@ -10,6 +10,7 @@ from {{ cookiecutter.project_slug }}.projects.api import LabelListCreateView, Pr
 {% endif -%}
 from {{ cookiecutter.project_slug }}.users.api import LogoutAllView, LogoutView, TokenView, UserViewSet
 
+# Your apps' API: register each app's viewsets (from its api.py) on this router.
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
 {%- if cookiecutter.include_example_app %}

@@ -21,4 +21,5 @@ urlpatterns = [
 {%- if cookiecutter.include_example_app %}
     path("projects/", include("{{ cookiecutter.project_slug }}.projects.urls")),
 {%- endif %}
+    # Your apps' pages: include each app's urls.py here; its API goes in config/api_urls.py.
 ]

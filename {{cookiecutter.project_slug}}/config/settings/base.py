@@ -295,3 +295,6 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
     default=str(Path(tempfile.gettempdir()) / "{{ cookiecutter.project_slug }}-celerybeat-schedule"),
 )
 {%- endif %}
+
+# Your settings: one block per concern, each with a comment on why and a link to its docs. What
+# differs per environment goes in dev.py, test.py or prod.py.

@@ -143,6 +143,12 @@ def test_a_project_and_a_task_are_created_through_the_pages(visit: Visit, site: 
     page.wait_for_selector("td:has-text('Write the announcement')")
     page.click("button:has-text('Done')")  # a nonce-carrying script asks first; we accept
     page.wait_for_selector("tr.done td:has-text('Write the announcement')")
+    page.click("text=New task")
+    page.fill("#id_title", "Book the launch venue")
+    page.select_option("#id_assignee", label=site.superuser[0])
+    page.fill("#id_due_date", "2031-05-20")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(f"tr:has-text('Book the launch venue'):has-text('{site.superuser[0]}')")
 
     visit.screenshot("example-app")
     assert visit.errors == []

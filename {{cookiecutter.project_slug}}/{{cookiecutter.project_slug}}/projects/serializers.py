@@ -3,7 +3,7 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import serializers
 
-from {{ cookiecutter.project_slug }}.users.current import current_user
+from {{ cookiecutter.project_slug }}.users.current import CurrentUserDefault, current_user
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from . import services
@@ -11,7 +11,7 @@ from .models import Label, Project, Task
 
 
 class LabelSerializer(serializers.ModelSerializer[Label]):
-    owner = serializers.HiddenField(default=serializers.CurrentUserDefault())
+    owner = serializers.HiddenField(default=CurrentUserDefault())
 
     class Meta:
         model = Label
@@ -19,7 +19,7 @@ class LabelSerializer(serializers.ModelSerializer[Label]):
 
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
-    owner = serializers.HiddenField(default=serializers.CurrentUserDefault())
+    owner = serializers.HiddenField(default=CurrentUserDefault())
     task_count = serializers.IntegerField(read_only=True)
     open_task_count = serializers.IntegerField(read_only=True)
 

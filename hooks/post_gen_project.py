@@ -35,10 +35,12 @@ class TemplateError(Exception):
 REMOVED_WHEN: dict[tuple[str, object], list[str]] = {
     ("use_celery", False): [
         "config/celery.py",
+        "{slug}/core/checks.py",
+        "{slug}/core/tasks.py",
         "{slug}/users/tasks.py",
-        "{slug}/users/signals.py",
+        "{slug}/users/services.py",
         "{slug}/users/tests/test_tasks.py",
-        "{slug}/users/tests/test_signals.py",
+        "{slug}/users/tests/test_services.py",
         "{slug}/idempotency",
         "tests/test_celery.py",
         # Before the example app's own removal below, which takes these with it.
@@ -160,7 +162,7 @@ def next_steps(context: dict[str, Any], project: Path, env_written: bool) -> str
         "Next steps:",
         f"  cd {cd_target(project, os.environ.get('PWD'))}",
         "  make install   # install the dependencies",
-        "  make demo      # migrate and serve at http://127.0.0.1:8000/",
+        "  make demo      # load demo data, serve http://127.0.0.1:8000/ (says how to sign in)",
         "  make gate      # run all checks",
         "",
         ".env holds a fresh DJANGO_SECRET_KEY for local development."

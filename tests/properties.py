@@ -21,7 +21,8 @@ TOOL_OUTPUTS = frozenset(
 
 # Jinja's opening delimiters, except after `$`: `${{ github.ref }}` is a GitHub Actions
 # expression and `${#name}` a shell string length. Django's template language shares them too, so
-# files in a `templates/` folder are exempt; only the word "cookiecutter" betrays a leftover there.
+# files in a `templates/` folder and startapp's `*-tpl` files are exempt; only the word
+# "cookiecutter" betrays a leftover there.
 JINJA_OPENING = re.compile(rb"(?<!\$)\{\{|\{%|(?<!\$)\{#")
 
 
@@ -39,10 +40,12 @@ REMOVED_BY: Mapping[tuple[str, Value], Removed] = {
     ("use_celery", False): Removed(
         paths=(
             "config/celery.py",
+            "{slug}/core/checks.py",
+            "{slug}/core/tasks.py",
             "{slug}/users/tasks.py",
-            "{slug}/users/signals.py",
+            "{slug}/users/services.py",
             "{slug}/users/tests/test_tasks.py",
-            "{slug}/users/tests/test_signals.py",
+            "{slug}/users/tests/test_services.py",
             "{slug}/idempotency",
             "tests/test_celery.py",
         ),
@@ -99,7 +102,7 @@ def unrendered(project: Path) -> list[str]:
         content = path.read_bytes()
         if b"cookiecutter" in content.lower():
             problems.append(f"{relative}: mentions cookiecutter")
-        if "templates" not in relative.parts:
+        if "templates" not in relative.parts and not relative.name.endswith("-tpl"):
             problems.extend(
                 f"{relative}: unrendered {found!r}"
                 for found in sorted({m.decode() for m in JINJA_OPENING.findall(content)})

@@ -4,6 +4,7 @@ Clean: fully rendered, nothing left of an option value that was not chosen, the 
 in the git-ignored .env, and the chosen value visible where it belongs.
 """
 
+import re
 import secrets
 import tomllib
 from collections.abc import Callable
@@ -53,6 +54,16 @@ def test_bake_has_no_leftovers_of_unselected_options(baked: Baked) -> None:
     # test_gate.py checks the synced lock too.
     problems = leftovers(project, combination)
     assert [problem for problem in problems if not problem.startswith("uv.lock:")] == []
+
+
+def test_bake_makefile_targets_each_say_what_they_do(baked: Baked) -> None:
+    """`make help` lists the targets that carry a `## description`: that must be all of them."""
+    _, project = baked
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+    targets = [line for line in makefile.splitlines() if re.match(r"[a-z][a-z-]*:(?!=)", line)]
+
+    assert "help" in {line.partition(":")[0] for line in targets}
+    assert [line for line in targets if "  ## " not in line] == []
 
 
 def test_bake_keeps_its_secret_key_in_env_only(baked: Baked) -> None:
@@ -144,3 +155,11 @@ def test_render_check_finds_jinja(text: str) -> None:
 )
 def test_render_check_lets_github_and_shell_expressions_pass(text: str) -> None:
     assert not JINJA_OPENING.search(text.encode())
+
+
+def test_render_check_exempts_django_templates_and_startapp_templates_only(tmp_path: Path) -> None:
+    for name in ("pkg/templates/page.html", "app_template/apps.py-tpl", "pkg/module.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{{ app_name }}\n", encoding="utf-8")
+
+    assert unrendered(tmp_path) == ["pkg/module.py: unrendered '{{'"]

@@ -4,7 +4,8 @@ The default bake runs as deployed (gunicorn, prod settings, PostgreSQL, Redis), 
 looks to it like a TLS proxy. A person logs in to the admin at its secret path, reads the API
 docs and finds every endpoint, and creates a project and a task through the example app's pages.
 Any console error fails the test, Content Security Policy violations included. Screenshots go to
-artifacts/browser/ (ARTIFACTS_DIR overrides).
+artifacts/browser/ (ARTIFACTS_DIR overrides); the README's tour shows copies of them, in
+docs/tour/, refreshed with `cp artifacts/browser/*.png docs/tour/` after a run.
 """
 
 import os
@@ -127,6 +128,11 @@ def test_a_project_and_a_task_are_created_through_the_pages(visit: Visit, site: 
     visit.log_in_to_admin(site)
     page = visit.page
 
+    page.goto("/")
+    page.click("main a:has-text('Projects')")
+    page.wait_for_url("**/projects/")
+    page.goto("/")
+    visit.screenshot("home")
     page.goto("/projects/new/")
     page.fill("#id_name", "Browser launch")
     page.click("main button[type=submit]")
@@ -137,6 +143,12 @@ def test_a_project_and_a_task_are_created_through_the_pages(visit: Visit, site: 
     page.wait_for_selector("td:has-text('Write the announcement')")
     page.click("button:has-text('Done')")  # a nonce-carrying script asks first; we accept
     page.wait_for_selector("tr.done td:has-text('Write the announcement')")
+    page.click("text=New task")
+    page.fill("#id_title", "Book the launch venue")
+    page.select_option("#id_assignee", label=site.superuser[0])
+    page.fill("#id_due_date", "2031-05-20")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(f"tr:has-text('Book the launch venue'):has-text('{site.superuser[0]}')")
 
     visit.screenshot("example-app")
     assert visit.errors == []

@@ -303,10 +303,13 @@ def processes(system: System) -> Iterator[Processes]:
 
 
 def create_user(system: System, email: str) -> int:
-    """A new user, committed: its welcome email is queued as the transaction commits."""
+    """A new user, committed and welcomed: its welcome email is queued once it is committed."""
     user_id: int = system.python(
+        f"from {SLUG}.users import services\n"
         f"from {SLUG}.users.models import User\n"
-        f"result = User.objects.create_user(email={email!r}, password={PASSWORD!r}).pk"
+        f"user = User.objects.create_user(email={email!r}, password={PASSWORD!r})\n"
+        "services.welcome_new_user(user)\n"
+        "result = user.pk"
     )
     return user_id
 

@@ -39,6 +39,10 @@ from tests.runner import Ran
 # uv cache or cold; the margin is for slower machines, not for a hanging command.
 GATE_TIMEOUT = 20 * 60
 COVERING_SET = covering_set()
+# The defaults also get a new app, made by `make app` before the gate runs: the app that one
+# command makes must pass the gate untouched.
+NEW_APP = "billing"
+WITH_NEW_APP = COVERING_SET[0]
 # pytest's closing line, with at least one passed test: exit code 5 (no test ran) has none.
 PYTEST_PASSED = re.compile(r"^=+ (?:.*, )?[1-9]\d* passed\b.* in .*=+$", re.MULTILINE)
 
@@ -153,6 +157,9 @@ def gated(
     key = combination_id(combination)
     if key not in gated_bakes:
         project = shared_bake(**combination)
+        if combination == WITH_NEW_APP:
+            app_log = project.parent / "make-app.log"
+            run(["make", "app", f"name={NEW_APP}"], cwd=project, timeout=300, log=app_log)
         files_before = frozenset(str(path.relative_to(project)) for path in project_files(project))
         log = project.parent / "gate.log"
         gate = run(["make", "gate"], cwd=project, timeout=GATE_TIMEOUT, log=log)
@@ -163,6 +170,14 @@ def gated(
 def test_bake_passes_gate(gated: Gated) -> None:
     gated.gate.expect_success()
     assert PYTEST_PASSED.search(gated.gate.output), "the gate's pytest reported no passed test"
+
+
+@pytest.mark.parametrize("gated", [WITH_NEW_APP], ids=[combination_id(WITH_NEW_APP)], indirect=True)
+def test_app_made_by_make_app_passes_the_gate(gated: Gated) -> None:
+    gated.require_gate()
+    app = gated.project / gated.project.name / NEW_APP
+    assert (app / "apps.py").is_file(), f"`make app` made no app: {app.parent.parent}/make-app.log"
+    assert f"{gated.project.name}/{NEW_APP}/tests/test_apps.py ." in gated.gate.output
 
 
 def test_gate_runs_on_the_chosen_python(gated: Gated, run: Callable[..., Ran]) -> None:

@@ -34,10 +34,12 @@ PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 LICENSE_IDS = ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"]
 CELERY_FILES = [
     "config/celery.py",
+    "my_service/core/checks.py",
+    "my_service/core/tasks.py",
     "my_service/users/tasks.py",
-    "my_service/users/signals.py",
+    "my_service/users/services.py",
     "my_service/users/tests/test_tasks.py",
-    "my_service/users/tests/test_signals.py",
+    "my_service/users/tests/test_services.py",
     "my_service/idempotency",
     "tests/test_celery.py",
     "my_service/projects/tasks.py",
@@ -344,7 +346,7 @@ def test_next_steps_say_how_to_install_run_and_check(
 
     assert "  cd my_service\n" in text
     assert "make install" in text
-    assert "make demo      # migrate and serve at http://127.0.0.1:8000/" in text
+    assert "make demo      # load demo data, serve http://127.0.0.1:8000/" in text
     assert "make gate" in text
     assert ("REDIS_URL" in text) is use_celery
 

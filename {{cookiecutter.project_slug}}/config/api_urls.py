@@ -4,13 +4,13 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from {{ cookiecutter.project_slug }}.core.api import ApiDocsView
 {% if cookiecutter.include_example_app -%}
 from {{ cookiecutter.project_slug }}.projects.api import LabelListCreateView, ProjectViewSet, TaskViewSet
 {% endif -%}
-from {{ cookiecutter.project_slug }}.users.views import LogoutAllView, LogoutView, TokenView, UserViewSet
+from {{ cookiecutter.project_slug }}.users.api import LogoutAllView, LogoutView, TokenView, UserViewSet
 
-from .api_docs import ApiDocsView
-
+# Your apps' API: register each app's viewsets (from its api.py) on this router.
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
 {%- if cookiecutter.include_example_app %}

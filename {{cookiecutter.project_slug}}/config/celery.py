@@ -5,16 +5,8 @@ production install has no dev dependencies, so a worker must never start on dev 
 """
 
 import os
-from functools import partial
-from typing import TYPE_CHECKING, Any
 
 from celery import Celery, signals
-from django.conf import settings
-from django.core import checks
-from django.db import transaction
-
-if TYPE_CHECKING:
-    from celery.app.task import Task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
@@ -36,18 +28,8 @@ def require_a_broker(**kwargs: object) -> None:
         raise SystemExit("No broker configured: set REDIS_URL (or CELERY_BROKER_URL) first.")
 
 
-def enqueue_on_commit[**P](task: "Task[P, Any]", *args: P.args, **kwargs: P.kwargs) -> None:
-    """Queue `task` when the current transaction commits; at once outside a transaction.
-
-    A task queued inside a transaction can start before the commit and miss the rows it needs,
-    or run for a transaction that then rolls back. After the commit, a broker outage cannot undo
-    the committed work, so the error is logged (robust=True) instead of failing the request.
-    """
-    transaction.on_commit(partial(task.delay, *args, **kwargs), robust=True)
-
-
 def ping_broker() -> None:
-    """Connect to the broker once, or raise: the readiness check (config/health.py) calls it.
+    """Connect to the broker once, or raise: the readiness check (core/health.py) calls it.
 
     Tasks that run in-process (no broker configured) need no broker: nothing to check then.
     """
@@ -55,17 +37,3 @@ def ping_broker() -> None:
         return
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-
-
-@checks.register()
-def report_eager_tasks(*args: object, **kwargs: object) -> list[checks.CheckMessage]:
-    """Say so at start-up when tasks run in-process instead of on a worker."""
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        return []
-    return [
-        checks.Info(
-            "Celery tasks run eagerly, in-process: no broker is configured.",
-            hint="Set REDIS_URL (or CELERY_BROKER_URL) and start `make worker` to use a worker.",
-            id="config.I001",
-        )
-    ]

@@ -6,8 +6,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from . import health
-from .views import favicon
+from {{ cookiecutter.project_slug }}.core import health
+from {{ cookiecutter.project_slug }}.core.views import favicon
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
@@ -21,4 +21,5 @@ urlpatterns = [
 {%- if cookiecutter.include_example_app %}
     path("projects/", include("{{ cookiecutter.project_slug }}.projects.urls")),
 {%- endif %}
+    # Your apps' pages: include each app's urls.py here; its API goes in config/api_urls.py.
 ]

@@ -10,13 +10,9 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from config.celery import (
-    app,
-    enqueue_on_commit,
-    ping_broker,
-    report_eager_tasks,
-    require_a_broker,
-)
+from config.celery import app, ping_broker, require_a_broker
+from {{ cookiecutter.project_slug }}.core.checks import report_eager_tasks
+from {{ cookiecutter.project_slug }}.core.tasks import EMAIL_RETRY, enqueue_on_commit
 
 from .settings_process import DEV_ENV, PROD_ENV, load_settings, run
 
@@ -100,6 +96,15 @@ def test_tasks_are_discovered() -> None:
     assert "{{ cookiecutter.project_slug }}.users.tasks.send_welcome_email" in app.tasks
 
 
+def test_tasks_that_send_email_share_one_retry_recipe() -> None:
+    app.loader.import_default_modules()
+    email_tasks = [task for name, task in app.tasks.items() if name.endswith("_email")]
+
+    assert email_tasks
+    for task in email_tasks:
+        assert {option: getattr(task, option) for option in EMAIL_RETRY} == EMAIL_RETRY
+
+
 def test_every_periodic_task_exists() -> None:
     app.loader.import_default_modules()
 
@@ -123,7 +128,7 @@ def test_beat_keeps_its_schedule_file_in_a_writable_place() -> None:
 def test_eager_mode_is_reported() -> None:
     messages = report_eager_tasks()
 
-    assert [message.id for message in messages] == ["config.I001"]
+    assert [message.id for message in messages] == ["core.I001"]
 
 
 @override_settings(CELERY_TASK_ALWAYS_EAGER=False)

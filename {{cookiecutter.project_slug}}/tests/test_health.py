@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries, Settings
 
-from config import health
+from {{ cookiecutter.project_slug }}.core import health
 
 # Nothing listens on port 1: connecting fails at once, as with a server that is down.
 DOWN_REDIS = "redis://127.0.0.1:1/0"

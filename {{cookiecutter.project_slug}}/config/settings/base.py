@@ -40,7 +40,9 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
+# Your apps: `make app name=billing` creates one in {{ cookiecutter.project_slug }}/ and adds it at the end.
 LOCAL_APPS = [
+    "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.users",
 {%- if cookiecutter.include_example_app %}
     "{{ cookiecutter.project_slug }}.projects",
@@ -197,6 +199,9 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Django's own console handler would print each of its lines a second time in DEBUG: its
+    # loggers have no handler of their own here, so every line reaches the root handler once.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
 
 # Django REST framework: token first, so anonymous requests get 401 with WWW-Authenticate.
@@ -293,3 +298,6 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
     default=str(Path(tempfile.gettempdir()) / "{{ cookiecutter.project_slug }}-celerybeat-schedule"),
 )
 {%- endif %}
+
+# Your settings: one block per concern, each with a comment on why and a link to its docs. What
+# differs per environment goes in dev.py, test.py or prod.py.

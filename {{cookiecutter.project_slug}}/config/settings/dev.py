@@ -26,6 +26,7 @@ SECURE_CSP = {}
 INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]
 MIDDLEWARE = ["debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE]
 INTERNAL_IPS = ["127.0.0.1"]
+DEBUG_TOOLBAR_CONFIG = {"SHOW_COLLAPSED": True}  # a tab at the edge, opened when you need it
 ROOT_URLCONF = "config.dev_urls"
 
 # Anyone on your machine may read the API docs; elsewhere they are for staff.

@@ -1,13 +1,15 @@
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
+from . import services
 from .models import Label, Project, Task
 
 
 class TaskInline(admin.TabularInline[Task, Project]):
     model = Task
     fields = ["title", "assignee", "due_date", "completed_at"]
-    readonly_fields = ["completed_at"]
-    autocomplete_fields = ["assignee"]
+    readonly_fields = ["assignee", "completed_at"]  # assign on the task's page, which emails
     extra = 0
 
 
@@ -28,6 +30,15 @@ class TaskAdmin(admin.ModelAdmin[Task]):
     list_filter = ["due_date", "completed_at", "labels"]
     search_fields = ["title", "project__name"]
     autocomplete_fields = ["project", "assignee", "labels"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Task, form: ModelForm[Task], change: bool
+    ) -> None:
+        """Save the task as it was assigned before, then assign it as the form says (and email)."""
+        assignee = form.cleaned_data.get("assignee")
+        obj.assignee_id = form.initial.get("assignee")
+        super().save_model(request, obj, form, change)
+        services.assign_task(obj, assignee)
 
 
 @admin.register(Label)

@@ -1,4 +1,6 @@
-"""The example app's API: thin views that scope querysets to the user and call model methods."""
+"""The example app's API: thin views that scope querysets to the user and call model methods
+and services.py.
+"""
 
 from django.db.models import QuerySet
 from rest_framework import generics, viewsets
@@ -63,4 +65,4 @@ class LabelListCreateView(generics.ListCreateAPIView[Label]):
     serializer_class = LabelSerializer
 
     def get_queryset(self) -> QuerySet[Label]:
-        return Label.objects.filter(owner=current_user(self.request))
+        return Label.objects.owned_by(current_user(self.request))

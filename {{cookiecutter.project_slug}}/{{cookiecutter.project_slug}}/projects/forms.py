@@ -4,6 +4,7 @@ from django import forms
 
 from {{ cookiecutter.project_slug }}.users.models import User
 
+from . import services
 from .models import Label, Project, Task
 
 
@@ -16,7 +17,7 @@ class ProjectForm(forms.ModelForm[Project]):
 class TaskForm(forms.ModelForm[Task]):
     """A task in one of the user's projects, with the user's labels."""
 
-    # Not bound to the model field: assigning goes through Task.assign(), which notifies.
+    # Not bound to the model field: assigning goes through services.assign_task(), which emails.
     assignee = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True), required=False)
 
     class Meta:
@@ -29,7 +30,7 @@ class TaskForm(forms.ModelForm[Task]):
         projects = cast("forms.ModelChoiceField[Project]", self.fields["project"])
         projects.queryset = Project.objects.owned_by(user)
         labels = cast("forms.ModelMultipleChoiceField[Label]", self.fields["labels"])
-        labels.queryset = Label.objects.filter(owner=user)
+        labels.queryset = Label.objects.owned_by(user)
         self.initial.setdefault("assignee", self.instance.assignee_id)
 
     def clean(self) -> dict[str, Any]:
@@ -41,5 +42,5 @@ class TaskForm(forms.ModelForm[Task]):
 
     def save(self, commit: bool = True) -> Task:
         task = super().save(commit=commit)
-        task.assign(self.cleaned_data["assignee"])
+        services.assign_task(task, self.cleaned_data["assignee"])
         return task

@@ -1,34 +1,37 @@
-"""Projects, tasks and labels. Business rules live here; views translate HTTP to these calls."""
+"""Projects, tasks and labels. Business rules live here; operations with side effects (emails,
+tasks) in services.py; views translate HTTP to these calls.
+"""
 
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-{%- if cookiecutter.use_celery %}
+from django.core.mail import EmailMessage
 from django.db import models
-{%- else %}
-from django.db import models, transaction
-{%- endif %}
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-{% if cookiecutter.use_celery -%}
-from config.celery import enqueue_on_commit
-{% endif -%}
 from {{ cookiecutter.project_slug }}.fetching import FetchPolicyManager
 
 if TYPE_CHECKING:
     from {{ cookiecutter.project_slug }}.users.models import User
 
 
+class LabelQuerySet(models.QuerySet["Label"]):
+    def owned_by(self, user: "User") -> "LabelQuerySet":
+        return self.filter(owner=user)
+
+
+LabelManager = FetchPolicyManager.from_queryset(LabelQuerySet)
+
+
 class Label(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="labels")
     name = models.CharField(max_length=50)
 
-    objects = FetchPolicyManager["Label"]()
+    objects = LabelManager()
 
     class Meta:
         ordering = ["name"]
@@ -138,28 +141,10 @@ class Task(models.Model):
         self.completed_at = None
         self.save(update_fields=["completed_at"])
 
-    def assign(self, user: "User | None") -> None:
-        """Give the task to `user` and tell them, once the change is committed."""
-        if (user.pk if user else None) == self.assignee_id:
-            return
-        self.assignee = user
-        self.save(update_fields=["assignee"])
-        if user is not None:
-{%- if cookiecutter.use_celery %}
-            from .tasks import email_assignee  # noqa: PLC0415  # tasks.py imports this module
-
-            enqueue_on_commit(email_assignee, self.pk)
-{%- else %}
-            transaction.on_commit(self.email_assignee)
-{%- endif %}
-
-    def email_assignee(self) -> None:
-        """Tell the assignee about the task (select project and assignee when loading it)."""
-        if self.assignee is None:
-            return
-        send_mail(
+    def assignment_email(self, assignee: "User") -> EmailMessage:
+        """What tells `assignee` about this task (load the task's project with it)."""
+        return EmailMessage(
             subject=f"You have a new task: {self.title}",
-            message=f"{self.title}\n\nProject: {self.project}\nDue: {self.due_date or 'no date'}",
-            from_email=None,
-            recipient_list=[self.assignee.email],
+            body=f"{self.title}\n\nProject: {self.project}\nDue: {self.due_date or 'no date'}",
+            to=[assignee.email],
         )

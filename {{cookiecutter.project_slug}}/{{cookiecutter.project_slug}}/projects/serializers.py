@@ -3,13 +3,15 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+from {{ cookiecutter.project_slug }}.users.current import CurrentUserDefault, current_user
 from {{ cookiecutter.project_slug }}.users.models import User
 
+from . import services
 from .models import Label, Project, Task
 
 
 class LabelSerializer(serializers.ModelSerializer[Label]):
-    owner = serializers.HiddenField(default=serializers.CurrentUserDefault())
+    owner = serializers.HiddenField(default=CurrentUserDefault())
 
     class Meta:
         model = Label
@@ -17,7 +19,7 @@ class LabelSerializer(serializers.ModelSerializer[Label]):
 
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
-    owner = serializers.HiddenField(default=serializers.CurrentUserDefault())
+    owner = serializers.HiddenField(default=CurrentUserDefault())
     task_count = serializers.IntegerField(read_only=True)
     open_task_count = serializers.IntegerField(read_only=True)
 
@@ -30,14 +32,14 @@ class OwnProjectField(serializers.PrimaryKeyRelatedField[Project]):
     """Only the requesting user's projects can be chosen."""
 
     def get_queryset(self) -> QuerySet[Project]:
-        return Project.objects.owned_by(self.context["request"].user)
+        return Project.objects.owned_by(current_user(self.context["request"]))
 
 
 class OwnLabelField(serializers.PrimaryKeyRelatedField[Label]):
     """Only the requesting user's labels can be chosen."""
 
     def get_queryset(self) -> QuerySet[Label]:
-        return Label.objects.filter(owner=self.context["request"].user)
+        return Label.objects.owned_by(current_user(self.context["request"]))
 
 
 class TaskSerializer(serializers.ModelSerializer[Task]):
@@ -77,10 +79,10 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
     def create(self, validated_data: dict[str, Any]) -> Task:
         assignee = validated_data.pop("assignee", None)
         task = super().create(validated_data)
-        task.assign(assignee)
+        services.assign_task(task, assignee)
         return task
 
     def update(self, instance: Task, validated_data: dict[str, Any]) -> Task:
         if "assignee" in validated_data:
-            instance.assign(validated_data.pop("assignee"))
+            services.assign_task(instance, validated_data.pop("assignee"))
         return super().update(instance, validated_data)

@@ -1,7 +1,6 @@
 """Background tasks of the users app. Arguments are ids, not objects: task arguments are JSON."""
 
 from importlib import import_module
-from smtplib import SMTPConnectError, SMTPServerDisconnected
 
 from celery import shared_task
 from django.conf import settings
@@ -9,23 +8,15 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from knox.models import AuthToken
 
+from {{ cookiecutter.project_slug }}.core.tasks import email_task
 from {{ cookiecutter.project_slug }}.idempotency.models import IdempotencyKey
 
 from .models import User
 
-# Failures that pass: the mail server is down, restarting or slow. A refused address will not.
-TRANSIENT_MAIL_ERRORS = (ConnectionError, TimeoutError, SMTPConnectError, SMTPServerDisconnected)
 
-
-@shared_task(
-    autoretry_for=TRANSIENT_MAIL_ERRORS,
-    max_retries=8,
-    retry_backoff=5,  # wait up to 5 s, 10 s, 20 s... before each retry
-    retry_backoff_max=600,  # below the broker's visibility timeout (config/settings/base.py)
-    retry_jitter=True,  # a random part of that, so retries do not all hit a recovering server
-)
+@email_task
 def send_welcome_email(user_id: int) -> str:
-    """Greet a new user, once however many times this runs (config.celery.enqueue_on_commit)."""
+    """Greet a new user, once however many times this runs (queued by services.py)."""
     user = User.objects.filter(pk=user_id).first()
     if user is None or not user.email:
         return "skipped: no such user, or no email address"

@@ -10,6 +10,7 @@ from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 from rest_framework import status
 from rest_framework.test import APIClient
 
+from {{ cookiecutter.project_slug }}.projects import services
 from {{ cookiecutter.project_slug }}.projects.models import Project, Task
 from {{ cookiecutter.project_slug }}.projects.tests.factories import (
     LabelFactory,
@@ -110,7 +111,7 @@ def test_clearing_the_due_date_of_an_assigned_task_is_refused(
 ) -> None:
     task.due_date = timezone.localdate()
     task.save()
-    task.assign(other_user)
+    services.assign_task(task, other_user)
 
     response = user_client.patch(task_url(task), {"due_date": None}, format="json")
 
@@ -159,7 +160,7 @@ def test_assignee_reads_and_completes_but_cannot_edit(
     other_client: APIClient, task: Task, other_user: User
 ) -> None:
     task.due_date = timezone.localdate()
-    task.assign(other_user)
+    services.assign_task(task, other_user)
 
     assert other_client.get(task_url(task)).status_code == status.HTTP_200_OK
     assert other_client.patch(task_url(task), {"title": "Mine"}).status_code == 403

@@ -1,10 +1,8 @@
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from {{ cookiecutter.project_slug }}.projects.models import Project, Task
 from {{ cookiecutter.project_slug }}.projects.tests.factories import ProjectFactory, TaskFactory
@@ -32,44 +30,12 @@ def test_reopen_makes_a_task_open_again(task: Task) -> None:
     assert Task.objects.open().filter(pk=task.pk).exists()
 
 
-def test_assigning_emails_the_assignee_after_commit(
-    task: Task, other_user: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        task.assign(other_user)
-        assert mail.outbox == []  # nothing leaves before the transaction commits
+def test_assignment_email_tells_the_assignee_about_the_task(task: Task, other_user: User) -> None:
+    email = task.assignment_email(other_user)
 
-    assert [message.to for message in mail.outbox] == [[other_user.email]]
-    assert task.title in mail.outbox[0].subject
-
-
-def test_assigning_the_same_person_again_sends_nothing(
-    task: Task, other_user: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
-) -> None:
-    task.assign(other_user)
-
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        task.assign(other_user)
-
-    assert callbacks == []
-
-
-def test_unassigning_sends_nothing(
-    task: Task, other_user: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
-) -> None:
-    task.assign(other_user)
-
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        task.assign(None)
-
-    assert task.assignee is None
-    assert callbacks == []
-
-
-def test_email_assignee_without_assignee_sends_nothing(task: Task) -> None:
-    task.email_assignee()
-
-    assert mail.outbox == []
+    assert email.to == [other_user.email]
+    assert task.title in email.subject
+    assert task.project.name in email.body
 
 
 def test_open_done_and_overdue_tasks(project: Project) -> None:

@@ -1,6 +1,5 @@
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -82,15 +81,6 @@ def test_welcome_email_gives_up_after_its_retries(
         result.get()
 
     assert mail.outbox == []
-
-
-def test_welcome_email_retries_with_exponential_backoff_and_jitter() -> None:
-    task: Any = send_welcome_email  # celery-types does not declare the autoretry options
-
-    assert task.autoretry_for == tasks.TRANSIENT_MAIL_ERRORS
-    assert task.retry_backoff == 5
-    assert task.retry_jitter is True
-    assert task.max_retries == 8
 
 
 def test_welcome_email_skips_a_user_without_an_email_address(user: User) -> None:

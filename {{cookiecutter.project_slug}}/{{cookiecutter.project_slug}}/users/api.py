@@ -26,12 +26,13 @@ class UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[User]):
 
     @action(detail=False, methods=["get", "patch"], permission_classes=[IsAuthenticated])
     def me(self, request: Request) -> Response:
+        user = current_user(request)
         if request.method == "PATCH":
-            serializer = self.get_serializer(request.user, data=request.data, partial=True)
+            serializer = self.get_serializer(user, data=request.data, partial=True)
             serializer.is_valid(raise_exception=True)
             serializer.save()
         else:
-            serializer = self.get_serializer(request.user)
+            serializer = self.get_serializer(user)
         return Response(serializer.data)
 
 

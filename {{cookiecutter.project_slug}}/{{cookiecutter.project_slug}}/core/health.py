@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 {%- if cookiecutter.use_celery %}
 
-from .celery import ping_broker
+from config.celery import ping_broker
 {%- endif %}
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,38 @@
+"""What every app's Celery tasks share: queueing after the commit, one retry recipe for email."""
+
+from collections.abc import Callable
+from functools import partial
+from smtplib import SMTPConnectError, SMTPServerDisconnected
+from typing import TYPE_CHECKING, Any
+
+from celery import shared_task
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from celery.app.task import Task
+
+# Failures that pass: the mail server is down, restarting or slow. A refused address will not.
+TRANSIENT_MAIL_ERRORS = (ConnectionError, TimeoutError, SMTPConnectError, SMTPServerDisconnected)
+EMAIL_RETRY: dict[str, Any] = {
+    "autoretry_for": TRANSIENT_MAIL_ERRORS,
+    "max_retries": 8,
+    "retry_backoff": 5,  # wait up to 5 s, 10 s, 20 s... before each retry
+    "retry_backoff_max": 600,  # below the broker's visibility timeout (config/settings/base.py)
+    "retry_jitter": True,  # a random part of that, so retries do not all hit a recovering server
+}
+
+
+def email_task[**P, R](function: Callable[P, R]) -> "Task[P, R]":
+    """`@shared_task` for a task that sends email: every such task retries as EMAIL_RETRY says."""
+    task: Task[P, R] = shared_task(**EMAIL_RETRY)(function)
+    return task
+
+
+def enqueue_on_commit[**P](task: "Task[P, Any]", *args: P.args, **kwargs: P.kwargs) -> None:
+    """Queue `task` when the current transaction commits; at once outside a transaction.
+
+    A task queued inside a transaction can start before the commit and miss the rows it needs,
+    or run for a transaction that then rolls back. After the commit, a broker outage cannot undo
+    the committed work, so the error is logged (robust=True) instead of failing the request.
+    """
+    transaction.on_commit(partial(task.delay, *args, **kwargs), robust=True)

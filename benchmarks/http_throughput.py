@@ -92,7 +92,7 @@ print(json.dumps([AuthToken.objects.create(user=user)[1] for user in users]))
 """
 
 COUNT_ROUND_TRIPS = """\
-import json, sys
+import json, statistics, sys
 import django
 django.setup()
 import psycopg

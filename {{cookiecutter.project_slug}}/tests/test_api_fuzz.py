@@ -2,9 +2,9 @@
 
 Every operation, called by a signed-in user with generated (valid and invalid) input, must never
 answer with a server error, and every documented response must match its schema. In the quick
-loop (`uv run pytest`) each operation gets FUZZ_EXAMPLES (5) generated requests; `make fuzz`,
-part of `make gate`, adds Schemathesis' coverage phase (the boundary and invalid values of every
-parameter, FUZZ_BOUNDARIES=1) and a larger budget.
+loop (`uv run pytest`) each operation gets FUZZ_EXAMPLES (5) generated requests; `make test`
+(part of `make gate`) and `make fuzz` add Schemathesis' coverage phase (the boundary and invalid
+values of every parameter, FUZZ_BOUNDARIES=1) and a larger budget.
 """
 
 import json

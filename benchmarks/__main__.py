@@ -1,7 +1,7 @@
 """Bake the default project and print how fast it is to get to green, to serve and to queue.
 
     uv run python -m benchmarks [--seconds 10] [--rounds 3] [--tasks 300] [--json FILE]
-                                [--template OTHER_CHECKOUT]
+                                [--template OTHER_CHECKOUT] [--http-only]
 
 Needs what the template's integration tests need (PostgreSQL server binaries, redis-server) and
 wrk. Numbers depend on the machine: compare runs on the same one. Benchmarks print; they never
@@ -39,6 +39,9 @@ def main() -> None:
     parser.add_argument(
         "--template", type=Path, help="bake this checkout of the template instead (before/after)"
     )
+    parser.add_argument(
+        "--http-only", action="store_true", help="skip the test suite, gate and Celery timings"
+    )
     args = parser.parse_args()
     env = {
         k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE"}
@@ -59,27 +62,32 @@ def main() -> None:
         warm = env | {"UV_PROJECT_ENVIRONMENT": str(workdir / "warm-venv")}
         subprocess.run(["uv", "sync", "--quiet"], cwd=project, env=warm, check=True)
         numbers["install_warm_s"] = timed(["uv", "sync", "--quiet"], project, env)
-        pytest = ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"]
-        timed(pytest, project, env)  # the first run writes bytecode; the loop runs warm
-        numbers["test_suite_s"] = timed(pytest, project, env)
-        numbers["gate_cold_s"] = timed(["make", "gate"], project, env)  # mypy's cache is empty
-        numbers["gate_s"] = timed(["make", "gate"], project, env)
+        if not args.http_only:
+            pytest = ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"]
+            timed(pytest, project, env)  # the first run writes bytecode; the loop runs warm
+            numbers["test_suite_s"] = timed(pytest, project, env)
+            numbers["gate_cold_s"] = timed(["make", "gate"], project, env)  # empty mypy cache
+            numbers["gate_s"] = timed(["make", "gate"], project, env)
         numbers["http"] = http_throughput.measure(
             project, workdir, env, seconds=args.seconds, rounds=args.rounds
         )
         numbers["list_queries"] = list_queries.measure(project, env)
-        numbers["celery"] = celery_roundtrip.measure(project, workdir / "celery", args.tasks, 2)
+        if not args.http_only:
+            numbers["celery"] = celery_roundtrip.measure(project, workdir / "celery", args.tasks, 2)
 
     http = numbers["http"]
     rows += [
         ("Bake (cookiecutter, defaults)", f"{numbers['bake_s']:.2f} s"),
         ("Install, warm uv cache (uv sync)", f"{numbers['install_warm_s']:.2f} s"),
-        ("Generated test suite, warm (uv run pytest)", f"{numbers['test_suite_s']:.1f} s"),
-        (
-            "make gate, first / again (mypy cache warm)",
-            f"{numbers['gate_cold_s']:.1f} s / {numbers['gate_s']:.1f} s",
-        ),
     ]
+    if not args.http_only:
+        rows += [
+            ("Generated test suite, warm (uv run pytest)", f"{numbers['test_suite_s']:.1f} s"),
+            (
+                "make gate, first / again (mypy cache warm)",
+                f"{numbers['gate_cold_s']:.1f} s / {numbers['gate_s']:.1f} s",
+            ),
+        ]
     workers = http["workers"]
     for name, url in http["endpoints"].items():
         project_load, bare_load = (
@@ -103,14 +111,14 @@ def main() -> None:
         ]
     for url, counts in numbers["list_queries"].items():
         rows.append((f"Queries, GET {url} at 10 / 100 rows", f"{counts['10']} / {counts['100']}"))
-    celery = numbers["celery"]
-    rows += [
-        (
-            "Celery round trip, one at a time",
-            f"p50 {celery['p50'] * 1000:.1f} ms, p99 {celery['p99'] * 1000:.1f} ms",
-        ),
-        ("Celery throughput, all queued at once", f"{celery['throughput']:.0f} tasks/s"),
-    ]
+    if celery := numbers.get("celery"):
+        rows += [
+            (
+                "Celery round trip, one at a time",
+                f"p50 {celery['p50'] * 1000:.1f} ms, p99 {celery['p99'] * 1000:.1f} ms",
+            ),
+            ("Celery throughput, all queued at once", f"{celery['throughput']:.0f} tasks/s"),
+        ]
 
     width = max(len(name) for name, _ in rows)
     load = os.getloadavg()[0]

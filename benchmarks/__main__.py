@@ -1,6 +1,7 @@
 """Bake the default project and print how fast it is to get to green, to serve and to queue.
 
-    uv run python -m benchmarks [--seconds 10] [--tasks 300] [--json FILE]
+    uv run python -m benchmarks [--seconds 10] [--rounds 3] [--tasks 300] [--json FILE]
+                                [--template OTHER_CHECKOUT] [--http-only]
 
 Needs what the template's integration tests need (PostgreSQL server binaries, redis-server) and
 wrk. Numbers depend on the machine: compare runs on the same one. Benchmarks print; they never
@@ -15,6 +16,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+from cookiecutter.main import cookiecutter
 
 from benchmarks import celery_roundtrip, http_throughput, list_queries
 from tests.conftest import bake_into
@@ -28,66 +32,102 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="load per server (10)")
+    parser.add_argument("--seconds", type=int, default=10, help="load per server and round (10)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (3)")
     parser.add_argument("--tasks", type=int, default=300, help="Celery tasks per measurement")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
+    parser.add_argument(
+        "--template", type=Path, help="bake this checkout of the template instead (before/after)"
+    )
+    parser.add_argument(
+        "--http-only", action="store_true", help="skip the test suite, gate and Celery timings"
+    )
     args = parser.parse_args()
     env = {
         k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE"}
     }
     rows: list[tuple[str, str]] = []
-    numbers: dict[str, object] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores"}
+    numbers: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores"}
 
     with tempfile.TemporaryDirectory(prefix="benchmark-") as tmp:
         workdir = Path(tmp)
         started = time.perf_counter()
-        project = bake_into(workdir / "bake")
+        project = (
+            Path(cookiecutter(str(args.template), no_input=True, output_dir=str(workdir / "bake")))
+            if args.template
+            else bake_into(workdir / "bake")
+        )
         numbers["bake_s"] = time.perf_counter() - started
         # Warm the uv cache with a throwaway environment, then time the project's own install.
         warm = env | {"UV_PROJECT_ENVIRONMENT": str(workdir / "warm-venv")}
         subprocess.run(["uv", "sync", "--quiet"], cwd=project, env=warm, check=True)
         numbers["install_warm_s"] = timed(["uv", "sync", "--quiet"], project, env)
-        numbers["test_suite_s"] = timed(
-            ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"], project, env
+        if not args.http_only:
+            pytest = ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"]
+            timed(pytest, project, env)  # the first run writes bytecode; the loop runs warm
+            numbers["test_suite_s"] = timed(pytest, project, env)
+            numbers["gate_cold_s"] = timed(["make", "gate"], project, env)  # empty mypy cache
+            numbers["gate_s"] = timed(["make", "gate"], project, env)
+        numbers["http"] = http_throughput.measure(
+            project, workdir, env, seconds=args.seconds, rounds=args.rounds
         )
-        loads = http_throughput.measure(project, workdir, env, seconds=args.seconds)
-        numbers["me_endpoint"] = {name: vars(load) for name, load in loads.items()}
         numbers["list_queries"] = list_queries.measure(project, env)
-        numbers["celery"] = celery_roundtrip.measure(project, workdir / "celery", args.tasks, 2)
+        if not args.http_only:
+            numbers["celery"] = celery_roundtrip.measure(project, workdir / "celery", args.tasks, 2)
 
-    project_load, bare_load = loads["project"], loads["bare"]
+    http = numbers["http"]
     rows += [
         ("Bake (cookiecutter, defaults)", f"{numbers['bake_s']:.2f} s"),
         ("Install, warm uv cache (uv sync)", f"{numbers['install_warm_s']:.2f} s"),
-        ("Generated test suite (pytest)", f"{numbers['test_suite_s']:.1f} s"),
-        (
-            "GET /api/users/me/, token, prod, 2 workers",
-            f"{project_load.requests_per_second:.0f} req/s, "
-            f"p50 {project_load.p50_ms:.1f} ms, p99 {project_load.p99_ms:.1f} ms",
-        ),
-        (
-            "Bare single-view Django, same server",
-            f"{bare_load.requests_per_second:.0f} req/s, "
-            f"p50 {bare_load.p50_ms:.1f} ms, p99 {bare_load.p99_ms:.1f} ms",
-        ),
-        (
-            "Ratio project / bare",
-            f"{project_load.requests_per_second / bare_load.requests_per_second:.0%}",
-        ),
     ]
-    for url, counts in numbers["list_queries"].items():  # type: ignore[attr-defined]
+    if not args.http_only:
+        rows += [
+            ("Generated test suite, warm (uv run pytest)", f"{numbers['test_suite_s']:.1f} s"),
+            (
+                "make gate, first / again (mypy cache warm)",
+                f"{numbers['gate_cold_s']:.1f} s / {numbers['gate_s']:.1f} s",
+            ),
+        ]
+    workers = http["workers"]
+    for name, url in http["endpoints"].items():
+        project_load, bare_load = (
+            http["medians"][f"project {name}"],
+            http["medians"][f"bare {name}"],
+        )
+        trips = http["round_trips"][name]
+        rows += [
+            (
+                f"GET {url}, token, prod, {workers} workers",
+                f"{project_load['requests_per_second']:.0f} req/s, p50 "
+                f"{project_load['p50_ms']:.1f} ms, p99 {project_load['p99_ms']:.1f} ms; "
+                f"{trips['sql']:g} SQL, {trips['redis']:g} Redis per request",
+            ),
+            (
+                "  bare Django, same server and config",
+                f"{bare_load['requests_per_second']:.0f} req/s, p50 "
+                f"{bare_load['p50_ms']:.1f} ms, p99 {bare_load['p99_ms']:.1f} ms",
+            ),
+            ("  ratio project / bare (medians)", f"{http['ratios'][name]:.2f}"),
+        ]
+    for url, counts in numbers["list_queries"].items():
         rows.append((f"Queries, GET {url} at 10 / 100 rows", f"{counts['10']} / {counts['100']}"))
-    celery = numbers["celery"]
-    rows += [
-        (
-            "Celery round trip, one at a time",
-            f"p50 {celery['p50'] * 1000:.1f} ms, p99 {celery['p99'] * 1000:.1f} ms",
-        ),  # type: ignore[index]
-        ("Celery throughput, all queued at once", f"{celery['throughput']:.0f} tasks/s"),  # type: ignore[index]
-    ]
+    if celery := numbers.get("celery"):
+        rows += [
+            (
+                "Celery round trip, one at a time",
+                f"p50 {celery['p50'] * 1000:.1f} ms, p99 {celery['p99'] * 1000:.1f} ms",
+            ),
+            ("Celery throughput, all queued at once", f"{celery['throughput']:.0f} tasks/s"),
+        ]
 
     width = max(len(name) for name, _ in rows)
+    load = os.getloadavg()[0]
     print(f"\nBenchmarks on {numbers['machine']}, Python {platform.python_version()}")
+    print(
+        f"HTTP: {http['rounds']} interleaved rounds of {http['seconds']} s per server and "
+        f"endpoint, wrk with {http['connections']} connections, {http_throughput.USERS} users; "
+        f"load average at the end {load:.1f}"
+    )
     print(f"| {'Measure'.ljust(width)} | Result |")
     print(f"| {'-' * width} | --- |")
     for name, value in rows:

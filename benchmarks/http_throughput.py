@@ -1,15 +1,28 @@
-"""Throughput and latency of `GET /api/users/me/` under gunicorn and prod settings (not a test).
+"""Throughput of the API's hot path under gunicorn and prod settings, beside a bare Django (not a
+test).
 
-The baked project runs on PostgreSQL and Redis on 127.0.0.1 with token authentication; next to
-it, a bare single-view Django project (no middleware, no database) is served the same way by the
-same gunicorn and Django, so the ratio shows what the project's stack costs per request.
-`wrk` (Debian package `wrk`) drives both over loopback.
+The baked project runs on PostgreSQL and Redis on 127.0.0.1 with its production gunicorn
+configuration (config/gunicorn.py, as the Dockerfile starts it). Next to it, a bare Django
+project (no middleware, no database, no throttle: two views that return fixed JSON) is served by
+the same gunicorn with the same configuration. `wrk` (Debian package `wrk`) loads each endpoint
+of each server in turn, interleaved over several rounds; the medians and their ratio are what
+count, since a shared machine's noise moves both alike.
+
+Endpoints: `GET /api/users/me/` and `GET /api/projects/` (a page of 20 rows of the example app),
+with tokens of USERS users in turn, so that no user comes near the per-user throttle rate: the
+throttle costs what it costs in production, at its default rate.
+
+Before the load, one process counts what a request costs in round trips, through Django's WSGI
+handler with the same settings and services: SQL statements (the connection health check's
+`SELECT 1` included) and Redis commands sent (a pipeline is one send).
 """
 
 import contextlib
+import json
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,10 +32,12 @@ from tests.runner import start_in_group, stop_group
 from tests.services import free_port, postgres_server, redis_server, wait_until_listening
 
 HOST = "example.com"
-WORKERS = 2
+USERS = 1000
+ROWS = 20  # projects per user: one page of the list endpoint
+ENDPOINTS = {"me": "/api/users/me/", "list": "/api/projects/"}
 
 BARE_APP = '''\
-"""The smallest Django project that answers /api/users/me/: one view, no middleware, no DB."""
+"""The smallest Django project that answers the same URLs: fixed JSON, no middleware, no DB."""
 from django.conf import settings
 
 settings.configure(
@@ -37,18 +52,82 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 
+ROW = {"id": 1, "name": "Project", "created_at": "2026-01-01T00:00:00Z", "task_count": 0,
+       "open_task_count": 0}
+
 
 def me(request):
     return JsonResponse({"id": 1, "email": "bench@example.com", "first_name": "", "last_name": ""})
 
 
-urlpatterns = [path("api/users/me/", me)]
+def projects(request):
+    return JsonResponse({"count": 20, "next": None, "previous": None, "results": [ROW] * 20})
+
+
+urlpatterns = [path("api/users/me/", me), path("api/projects/", projects)]
 application = get_wsgi_application()
 '''
 
-NEW_API_USER = """\
-from {slug}.users.tests.factories import UserFactory
-print(UserFactory.create().issue_token()[0])
+MAKE_USERS = """\
+import json, sys
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from knox.models import AuthToken
+User = get_user_model()
+users = User.objects.bulk_create(
+    User(**{{User.USERNAME_FIELD: f"bench{{i}}@example.com", "email": f"bench{{i}}@example.com",
+             "password": "!"}})
+    for i in range({users})
+)
+try:
+    from {slug}.projects.models import Project
+except ImportError:  # baked without the example app
+    pass
+else:
+    Project.objects.bulk_create(
+        Project(owner=user, name=f"Project {{n}}") for user in users for n in range({rows})
+    )
+print(json.dumps([AuthToken.objects.create(user=user)[1] for user in users]))
+"""
+
+COUNT_ROUND_TRIPS = """\
+import json, statistics, sys
+import django
+django.setup()
+import psycopg
+from redis.connection import Connection
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import RequestFactory
+
+counts = {"sql": 0, "redis": 0}
+real_execute, real_send = psycopg.Cursor.execute, Connection.send_packed_command
+
+def execute(self, *args, **kwargs):
+    counts["sql"] += 1
+    return real_execute(self, *args, **kwargs)
+
+def send(self, *args, **kwargs):
+    counts["redis"] += 1
+    return real_send(self, *args, **kwargs)
+
+psycopg.Cursor.execute, Connection.send_packed_command = execute, send
+handler = WSGIHandler()
+tokens = json.loads(sys.argv[2])
+per_request = {}
+for name, url in json.loads(sys.argv[1]).items():
+    results = []
+    for n, token in enumerate(tokens):
+        environ = RequestFactory().get(url, HTTP_HOST="example.com", HTTP_X_FORWARDED_PROTO="https",
+                                       HTTP_AUTHORIZATION=f"Token {token}").environ
+        counts.update(sql=0, redis=0)
+        response = handler(environ, lambda status, headers: None)
+        response.close()  # ends the request, as gunicorn does
+        assert response.status_code == 200, (url, response.status_code)
+        if n:  # the first request opens the connections
+            results.append(dict(counts))
+    per_request[name] = {kind: statistics.mean(r[kind] for r in results) for kind in counts}
+print(json.dumps(per_request))
 """
 
 
@@ -83,14 +162,27 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def load(port: int, headers: dict[str, str], seconds: int, connections: int) -> Load:
-    """Run wrk against /api/users/me/ and read its summary."""
+def token_script(tokens: list[str], path: Path) -> Path:
+    """A wrk script that sends each request with the next user's token, as the proxy would."""
+    path.write_text(
+        f"local tokens = {{{', '.join(json.dumps(token) for token in tokens)}}}\n"
+        "local n = 0\n"
+        "function init(args) n = math.random(#tokens) end\n"
+        "function request()\n"
+        "  n = n % #tokens + 1\n"
+        "  return wrk.format(nil, nil, {\n"
+        f'    ["Host"] = "{HOST}", ["X-Forwarded-Proto"] = "https",\n'
+        '    ["Authorization"] = "Token " .. tokens[n]})\n'
+        "end\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def load(url: str, script: Path | None, seconds: int, connections: int) -> Load:
+    """Run wrk against `url` and read its summary; fail on any answer but 2xx."""
     command = [require_wrk(), "--threads", "2", "--connections", str(connections)]
-    for name, value in headers.items():
-        command += ["--header", f"{name}: {value}"]
-    url = f"http://127.0.0.1:{port}/api/users/me/"
-    # A warm-up run fills caches and connection pools; only the second one counts.
-    subprocess.run([*command, "--duration", "2s", url], check=True, capture_output=True)
+    command += ["--script", str(script)] if script else ["--header", f"Host: {HOST}"]
     measured = [*command, "--duration", f"{seconds}s", "--latency", url]
     output = subprocess.run(measured, check=True, capture_output=True, text=True).stdout
     if "Non-2xx" in output:
@@ -101,16 +193,51 @@ def load(port: int, headers: dict[str, str], seconds: int, connections: int) -> 
     return Load(rate, p50, p99)
 
 
+def median(loads: list[Load]) -> Load:
+    return Load(
+        statistics.median(load.requests_per_second for load in loads),
+        statistics.median(load.p50_ms for load in loads),
+        statistics.median(load.p99_ms for load in loads),
+    )
+
+
+def python(project: Path, code: str, env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [str(project / ".venv" / "bin" / "python"), "-c", code, *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"the benchmark's setup failed:\n{result.stderr}")
+    return result.stdout.strip().splitlines()[-1]
+
+
 def measure(
-    project: Path, workdir: Path, env: dict[str, str], *, seconds: int = 10, connections: int = 8
-) -> dict[str, Load]:
-    """Serve the bake (prod settings) and the bare project in turn; load each the same way."""
+    project: Path,
+    workdir: Path,
+    env: dict[str, str],
+    *,
+    seconds: int = 10,
+    rounds: int = 3,
+    connections: int = 8,
+) -> dict[str, object]:
+    """Serve the bake (prod settings) and the bare project side by side; load them in turn."""
     slug = next(p.parent.parent.name for p in project.glob("*/users/models.py"))
-    python = project / ".venv" / "bin" / "python"
     gunicorn = str(project / ".venv" / "bin" / "gunicorn")
-    results: dict[str, Load] = {}
+    endpoints = {
+        name: url
+        for name, url in ENDPOINTS.items()
+        if name != "list" or (project / slug / "projects").is_dir()
+    }
+    (workdir / "bare").mkdir(exist_ok=True)
+    (workdir / "bare" / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
+    loads: dict[tuple[str, str], list[Load]] = {}
     with postgres_server() as database_url, redis_server() as redis_url:
-        port = free_port()
+        ports = {"project": free_port(), "bare": free_port()}
         prod = env | {
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -119,39 +246,66 @@ def measure(
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "DJANGO_SMTP_URL": f"smtp://127.0.0.1:{free_port()}",
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": str(WORKERS),
-            "DJANGO_THROTTLE_USER": "1000000/minute",  # measure serving, not the throttle
+            "GUNICORN_BIND": f"127.0.0.1:{ports['project']}",
         }
-        subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=project, env=prod, check=True)
-        token = (
-            subprocess.run(
-                [python, "manage.py", "shell", "-c", NEW_API_USER.format(slug=slug)],
-                cwd=project,
-                env=prod,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
+        subprocess.run(
+            [str(project / ".venv" / "bin" / "python"), "manage.py", "migrate", "-v0"],
+            cwd=project,
+            env=prod,
+            check=True,
         )
-        headers = {"Host": HOST, "X-Forwarded-Proto": "https", "Authorization": f"Token {token}"}
-        command = [gunicorn, "--config", "python:config.gunicorn", "config.wsgi"]
-        with serving(command, project, prod, port, workdir / "project-gunicorn.log"):
-            results["project"] = load(port, headers, seconds, connections)
-
-    (workdir / "bare").mkdir(exist_ok=True)
-    (workdir / "bare" / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
-    port = free_port()
-    command = [
-        gunicorn,
-        "--workers",
-        str(WORKERS),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "bare_app:application",
-    ]
-    with serving(command, workdir / "bare", env, port, workdir / "bare-gunicorn.log"):
-        results["bare"] = load(port, {"Host": HOST}, seconds, connections)
-    return results
+        tokens = json.loads(
+            python(project, MAKE_USERS.format(users=USERS, rows=ROWS, slug=slug), prod)
+        )
+        round_trips = json.loads(
+            python(project, COUNT_ROUND_TRIPS, prod, json.dumps(endpoints), json.dumps(tokens[:21]))
+        )
+        script = token_script(tokens, workdir / "tokens.lua")
+        workers = python(project, "import config.gunicorn as g; print(g.workers)", prod)
+        # The bare project gets the same gunicorn configuration, from the bake's config module.
+        bare = env | {
+            "GUNICORN_BIND": f"127.0.0.1:{ports['bare']}",
+            "PYTHONPATH": str(workdir / "bare"),
+        }
+        config = ["--config", "python:config.gunicorn"]
+        with (
+            serving(
+                [gunicorn, *config, "config.wsgi"],
+                project,
+                prod,
+                ports["project"],
+                workdir / "project-gunicorn.log",
+            ),
+            serving(
+                [gunicorn, *config, "bare_app:application"],
+                project,
+                bare,
+                ports["bare"],
+                workdir / "bare-gunicorn.log",
+            ),
+        ):
+            for port in ports.values():  # warm-up: connections, caches, lazy imports
+                for url in endpoints.values():
+                    load(f"http://127.0.0.1:{port}{url}", script, 2, connections)
+            for _ in range(rounds):
+                for name, url in endpoints.items():
+                    for server, port in ports.items():
+                        result = load(f"http://127.0.0.1:{port}{url}", script, seconds, connections)
+                        loads.setdefault((server, name), []).append(result)
+    medians = {f"{server} {name}": vars(median(runs)) for (server, name), runs in loads.items()}
+    ratios = {
+        name: medians[f"project {name}"]["requests_per_second"]
+        / medians[f"bare {name}"]["requests_per_second"]
+        for name in endpoints
+    }
+    return {
+        "endpoints": endpoints,
+        "workers": int(workers),
+        "rounds": rounds,
+        "seconds": seconds,
+        "connections": connections,
+        "medians": medians,
+        "ratios": ratios,
+        "round_trips": round_trips,
+        "all_runs": {f"{s} {n}": [vars(r) for r in runs] for (s, n), runs in loads.items()},
+    }

@@ -68,6 +68,7 @@ class Server:
     admin_path: str
     superuser: tuple[str, str]
     log: Path
+    env: dict[str, str]  # the production environment it runs with (DATABASE_URL, REDIS_URL...)
 
     def request(
         self,
@@ -155,6 +156,6 @@ def deployed(
         process = start_in_group(GUNICORN, project, env, log, stderr_log)
         try:
             wait_for_port(port, process, log, stderr_log)
-            yield Server(project, port, admin_path, superuser, log)
+            yield Server(project, port, admin_path, superuser, log, env)
         finally:
             stop_group(process, STOP_TIMEOUT)

@@ -7,9 +7,12 @@ once (tests/conftest.py keeps the tests of one combination on one xdist worker),
 tests after that read what the gate left: the Python it ran on, the re-locked uv.lock, the files.
 """
 
+import contextlib
 import itertools
 import json
+import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +143,37 @@ def gated_bakes() -> dict[str, Gated]:
     return {}
 
 
+@pytest.fixture(scope="session")
+def mypy_caches(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the first gate on each Python leaves its mypy cache for the others, across workers.
+
+    mypy checks most of its time in the type stubs of Django and DRF, the same in every bake.
+    A copy of another bake's cache is safe: mypy re-checks every module whose source or
+    dependencies differ (it compares contents, not only paths and times), and reuses the rest.
+    """
+    return tmp_path_factory.getbasetemp().parent / "mypy-caches"
+
+
+def seed_mypy_cache(project: Path, caches: Path, python_version: str) -> None:
+    """Start the bake's mypy cache from an earlier gate's, if one has finished."""
+    seed = caches / python_version
+    if seed.is_dir():
+        shutil.copytree(seed, project / ".mypy_cache")
+
+
+def keep_mypy_cache(project: Path, caches: Path, python_version: str) -> None:
+    """Offer this bake's mypy cache to later gates (the first one to finish wins)."""
+    seed = caches / python_version
+    if seed.exists() or not (project / ".mypy_cache").is_dir():
+        return
+    caches.mkdir(exist_ok=True)
+    staging = caches / f"{python_version}-{os.getpid()}"
+    shutil.copytree(project / ".mypy_cache", staging)
+    with contextlib.suppress(OSError):  # another worker's copy got there first
+        staging.rename(seed)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 @pytest.fixture(
     params=[
         pytest.param(combination, id=combination_id(combination), marks=pytest.mark.gate)
@@ -151,6 +185,7 @@ def gated(
     gated_bakes: dict[str, Gated],
     shared_bake: Callable[..., Path],
     run: Callable[..., Ran],
+    mypy_caches: Path,
 ) -> Gated:
     """The combination baked into its own directory, after `make gate` ran there."""
     combination: Combination = request.param
@@ -162,7 +197,11 @@ def gated(
             run(["make", "app", f"name={NEW_APP}"], cwd=project, timeout=300, log=app_log)
         files_before = frozenset(str(path.relative_to(project)) for path in project_files(project))
         log = project.parent / "gate.log"
+        python_version = str(combination["python_version"])
+        seed_mypy_cache(project, mypy_caches, python_version)
         gate = run(["make", "gate"], cwd=project, timeout=GATE_TIMEOUT, log=log)
+        if gate.ok:
+            keep_mypy_cache(project, mypy_caches, python_version)
         gated_bakes[key] = Gated(combination, project, files_before, gate)
     return gated_bakes[key]
 

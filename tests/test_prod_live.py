@@ -8,9 +8,11 @@ headers, cookies, static files and logs are checked on the live responses.
 
 import json
 import re
+import secrets
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
@@ -169,3 +171,141 @@ def test_logs_are_json_lines(server: Server) -> None:
     records = [json.loads(line) for line in lines]
     assert {record["logger"] for record in records} >= {"gunicorn.error", "gunicorn.access"}
     assert all({"time", "level", "message"} <= record.keys() for record in records)
+
+
+# --- The hot path: throttling in Redis, PostgreSQL connections --------------------------------
+
+
+def python_in(server: Server, code: str) -> subprocess.Popen[str]:
+    """Start `code` in the deployment's Python, with its production environment and Django."""
+    setup = "import django; django.setup()\n"
+    return subprocess.Popen(
+        ["uv", "run", "--no-dev", "python", "-c", setup + code],
+        cwd=server.project,
+        env=server.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def output_of(process: subprocess.Popen[str]) -> str:
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    return stdout.strip().splitlines()[-1]
+
+
+COUNT_HITS = """
+import json, sys, time
+from {slug}.throttling import count_hit
+while time.time() < {start}:  # every process starts at once
+    time.sleep(0.001)
+print(json.dumps([count_hit("{key}", 60) for _ in range({hits})]))
+"""
+
+
+def test_a_throttle_counter_is_exact_across_processes(server: Server) -> None:
+    """Four processes add to one counter in Redis at once: every count from 1 to 400 comes back
+    exactly once, so no hit is lost or counted twice."""
+    key = f"throttle_test_{secrets.token_hex(4)}"
+    code = COUNT_HITS.format(slug="my_service", start=time.time() + 8, key=key, hits=100)
+
+    processes = [python_in(server, code) for _ in range(4)]
+    counts = [count for process in processes for count in json.loads(output_of(process))]
+
+    assert sorted(counts) == list(range(1, 401))
+
+
+def test_every_gunicorn_worker_counts_against_one_scoped_rate_with_accurate_retry_after(
+    server: Server,
+) -> None:
+    """The token endpoint allows 10 a minute per address (scope "auth"): 30 requests from 4
+    clients over both workers get exactly 10 answers and 20 refusals whose Retry-After is when
+    the minute ends. No other test here asks for a token, so the minute's counter is ours."""
+    if time.time() % 60 > 50:  # let the requests fall in one minute
+        time.sleep(60 - time.time() % 60 + 0.1)
+    started = time.time()
+
+    def post(_: int) -> tuple[int, str | None, float]:
+        reply = server.request("/api/auth/token/", method="POST", body="")
+        return reply.status, reply.headers.get("Retry-After"), time.time()
+
+    with ThreadPoolExecutor(max_workers=4) as clients:
+        replies = list(clients.map(post, range(30)))
+
+    assert int(started // 60) == int(time.time() // 60), "took over 10 s: the minute changed"
+    statuses = [status for status, _, _ in replies]
+    assert statuses.count(400) == 10  # let through: no credentials
+    assert statuses.count(429) == 20
+    window_end = (started // 60 + 1) * 60
+    for status, retry_after, answered in replies:
+        if status == 429:
+            assert retry_after is not None
+            assert window_end - answered - 1 <= int(retry_after) <= window_end - started + 1
+
+
+CONNECTIONS = """
+import json, time
+import psycopg
+from django.core.signals import request_finished, request_started
+from django.db import connection
+
+def request():
+    # What a request does with the connection: Django's signals around one query.
+    request_started.send(sender=None)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+    finally:
+        request_finished.send(sender=None)
+
+def terminate(pid):
+    with psycopg.connect({url!r}, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    time.sleep(0.2)
+
+statements = []
+real_execute = psycopg.Cursor.execute
+def counting_execute(self, query, *args, **kwargs):
+    statements.append(str(query))
+    return real_execute(self, query, *args, **kwargs)
+psycopg.Cursor.execute = counting_execute
+
+first = request()
+statements.clear()
+second = request()  # a busy connection: no health check
+busy_statements = list(statements)
+
+terminate(second)
+time.sleep({trusted_for} + 1)
+statements.clear()
+third = request()  # idle for longer than trusted: checked, found dead, replaced
+idle_statements = list(statements)
+
+terminate(third)
+try:
+    request()  # dropped while trusted: this one request fails...
+    failed = False
+except Exception:
+    failed = True
+fourth = request()  # ...and the next one has a new connection
+print(json.dumps([first, second, third, fourth, failed, busy_statements, idle_statements]))
+"""
+
+
+def test_the_database_connection_is_checked_only_when_idle_and_replaced_when_dead(
+    server: Server,
+) -> None:
+    code = CONNECTIONS.format(url=server.env["DATABASE_URL"], trusted_for=5.0)
+
+    report = output_of(python_in(server, code))
+
+    first, second, third, fourth, failed, busy, idle = json.loads(report)
+    assert first == second  # one connection, reused
+    assert third not in (second, fourth)
+    assert failed is True
+    assert fourth != third
+    assert busy == ["SELECT pg_backend_pid()"]  # only the request's own query: no `SELECT 1`
+    assert idle[0] == "SELECT 1"  # the health check, on the dead connection
+    assert idle[-1] == "SELECT pg_backend_pid()"

@@ -20,9 +20,11 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On shutdown or reload, running requests get this long to finish.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 
-# Replace each worker after about this many requests, so slow memory growth stays bounded.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
-max_requests_jitter = max_requests // 10
+# Replace each worker after about this many requests, so slow memory growth stays bounded. At
+# 1000 it restarted every few seconds under load; the jitter (half of it) keeps workers that
+# started together from restarting together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 2
 # Load Django once in the master and fork workers from it: a recycled worker starts in
 # milliseconds instead of re-importing everything, which would stall the requests it queues.
 preload_app = True

@@ -19,7 +19,8 @@ def test_gunicorn_serves_the_prod_app_with_json_logs() -> None:
     assert config["bind"] == "['0.0.0.0:8000']"
     assert 1 <= int(config["workers"]) <= 8
     assert config["timeout"] == "30"
-    assert config["max_requests"] == "1000"
+    assert config["max_requests"] == "20000"
+    assert config["max_requests_jitter"] == "10000"
     assert config["control_socket_disable"] == "True"
     assert "pythonjsonlogger.json.JsonFormatter" in config["logconfig_dict"]
 

@@ -217,9 +217,10 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        # DRF's throttles, counted in fixed windows: one Redis round trip per request.
+        "{{ cookiecutter.project_slug }}.throttling.AnonRateThrottle",
+        "{{ cookiecutter.project_slug }}.throttling.UserRateThrottle",
+        "{{ cookiecutter.project_slug }}.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("DJANGO_THROTTLE_ANON", default="60/minute"),

@@ -14,6 +14,7 @@ DATABASES = {"default": env.db("DATABASE_URL", default="sqlite://:memory:")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_URL = ""  # throttles count in CACHES too (tests/test_throttling.py brings its own Redis)
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 # Serve static files from the apps, as in dev: tests do not run collectstatic.

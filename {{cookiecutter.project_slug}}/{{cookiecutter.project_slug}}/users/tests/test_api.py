@@ -10,10 +10,11 @@ from django.utils import timezone
 from knox.crypto import hash_token
 from knox.models import AuthToken
 from pytest_django import DjangoAssertNumQueries
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.users.models import User
+from {{ cookiecutter.project_slug }}.users.serializers import UserSerializer
 from {{ cookiecutter.project_slug }}.users.tests.factories import PASSWORD, UserFactory
 
 ME_URL = reverse("user-me")
@@ -225,3 +226,13 @@ def test_an_expired_token_is_refused_and_deleted(api_client: APIClient, user: Us
 
     assert client.get(ME_URL).status_code == status.HTTP_401_UNAUTHORIZED
     assert not AuthToken.objects.filter(user=user).exists()
+
+
+def test_profile_renders_as_a_model_serializer_of_its_fields_would(user: User) -> None:
+    class ModelProfile(serializers.ModelSerializer[User]):
+        class Meta:
+            model = User
+            fields = list(UserSerializer().fields)
+
+    assert UserSerializer(user).data == ModelProfile(user).data
+    assert UserSerializer().get_fields().keys() == ModelProfile().get_fields().keys()

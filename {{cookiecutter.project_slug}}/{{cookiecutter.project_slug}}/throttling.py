@@ -1,0 +1,79 @@
+"""API throttles that cost one Redis round trip per request, whatever the rate.
+
+DRF's own throttles keep a list of every request's time per client in the cache: two round trips
+and a list to (un)pickle that grows with the rate. These count requests in fixed windows instead:
+one counter per client and window (`<rate's period>` long, starting at multiples of it since the
+epoch), incremented and given its expiry in one MULTI/EXEC pipeline on a long-lived connection,
+shared by every process that talks to the same Redis.
+
+Edge behaviour: within one window a client gets at most the rate; across the boundary of two
+windows it may get up to twice the rate in a short burst (the end of one, the start of the next).
+A refused request still counts, which changes nothing: the counter starts afresh with the next
+window. Retry-After says when the current window ends (rounded up to whole seconds).
+Without REDIS_URL (development, tests) the counters live in Django's cache of the process.
+"""
+
+import functools
+from typing import TYPE_CHECKING
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework import throttling
+
+if TYPE_CHECKING:  # DRF's views import the throttle classes: importing them here would loop
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+@functools.cache
+def redis_client(url: str) -> redis.Redis:
+    """One client per process, created on first use (after gunicorn forked the worker)."""
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+
+
+def count_hit(key: str, window_seconds: int) -> int:
+    """Add one to the window's counter and return the count so far."""
+    if settings.REDIS_URL:
+        with redis_client(settings.REDIS_URL).pipeline(transaction=True) as pipeline:
+            pipeline.set(key, 0, ex=window_seconds, nx=True)  # the window's first hit
+            pipeline.incr(key)
+            return int(pipeline.execute()[1])
+    cache.add(key, 0, window_seconds)
+    return cache.incr(key)
+
+
+class FixedWindowThrottle(throttling.SimpleRateThrottle):
+    """SimpleRateThrottle's rates, scopes and keys, counted in fixed windows (module docstring)."""
+
+    num_requests: int  # set with the rate (DRF's type stubs leave them out)
+    duration: int
+    retry_after: float = 0.0
+
+    def allow_request(self, request: "Request", view: "APIView") -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        self.retry_after = (window + 1) * self.duration - now
+        return count_hit(f"{key}:{window}", self.duration) <= self.num_requests
+
+    def wait(self) -> float:
+        return self.retry_after
+
+
+# DRF's classes first: they pick the rate and key (ScopedRateThrottle's allow_request reads the
+# view's scope, then calls on to FixedWindowThrottle's).
+class AnonRateThrottle(throttling.AnonRateThrottle, FixedWindowThrottle):
+    pass
+
+
+class UserRateThrottle(throttling.UserRateThrottle, FixedWindowThrottle):
+    pass
+
+
+class ScopedRateThrottle(throttling.ScopedRateThrottle, FixedWindowThrottle):
+    pass

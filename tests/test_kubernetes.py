@@ -226,7 +226,7 @@ def test_web_probes_ask_the_apps_health_urls_with_an_allowed_host(project: Path)
         assert probe["httpGet"]["path"].removeprefix("/") in routes
         assert probe["httpGet"]["port"] == web["ports"][0]["name"]
         assert probe["httpGet"]["httpHeaders"] == [{"name": "Host", "value": allowed_hosts[0]}]
-        # Above the readiness checks' own 2 s bound (config/health.py), so 503 is seen as such.
+        # Above the readiness checks' own 2 s bound (core/health.py), so 503 is seen as such.
         assert probe["timeoutSeconds"] > 2
 
 

@@ -40,7 +40,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
-# Your apps: `make app name=billing` creates one in {{ cookiecutter.project_slug }}/ and adds it at the end.
+# The template's own apps. Yours go in YOUR_APPS below.
 LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.users",
@@ -51,8 +51,9 @@ LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.idempotency",
 {%- endif %}
 ]
-# Your apps go here. Template updates (README: "Template updates") never touch this list, so your
-# lines and the template's stay apart and an update merges without conflicts.
+# Your apps: `make app name=billing` creates one in {{ cookiecutter.project_slug }}/ and adds it here.
+# Template updates (README: "Template updates") never touch this list, so your lines and the
+# template's stay apart and an update merges without conflicts.
 YOUR_APPS: list[str] = []
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS + YOUR_APPS
 

@@ -26,12 +26,12 @@ def project(tmp_path: Path, settings: Settings) -> Path:
     return tmp_path
 
 
-def local_apps(project: Path) -> list[str]:
+def your_apps(project: Path) -> list[str]:
     module = ast.parse((project / "config/settings/base.py").read_text(encoding="utf-8"))
     [value] = [
         node.value
         for node in module.body
-        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "LOCAL_APPS"
+        if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "YOUR_APPS"
     ]
     apps: list[str] = ast.literal_eval(value)
     return apps
@@ -60,12 +60,19 @@ def test_newapp_creates_the_app_in_the_project_package(project: Path) -> None:
     assert f'label = "{NAME}"' in apps_py
 
 
-def test_newapp_adds_the_app_to_local_apps(project: Path) -> None:
-    before = local_apps(project)
+def test_newapp_adds_the_app_to_your_apps(project: Path) -> None:
+    before = your_apps(project)
 
     call_command("newapp", NAME)
 
-    assert local_apps(project) == [*before, f"{PACKAGE}.{NAME}"]
+    assert your_apps(project) == [*before, f"{PACKAGE}.{NAME}"]
+
+
+def test_newapp_adds_a_second_app_below_the_first(project: Path) -> None:
+    call_command("newapp", NAME)
+    call_command("newapp", "second")
+
+    assert your_apps(project)[-2:] == [f"{PACKAGE}.{NAME}", f"{PACKAGE}.second"]
 
 
 @pytest.mark.parametrize(
@@ -92,10 +99,10 @@ def test_newapp_refuses_a_name_and_changes_nothing(
     assert sorted(path.name for path in (project / PACKAGE).iterdir()) == ["existing"]
 
 
-def test_newapp_needs_a_local_apps_list(project: Path) -> None:
+def test_newapp_needs_a_your_apps_list(project: Path) -> None:
     (project / "config/settings/base.py").write_text("INSTALLED_APPS = []\n", encoding="utf-8")
 
-    with pytest.raises(CommandError, match="no LOCAL_APPS list"):
+    with pytest.raises(CommandError, match="no YOUR_APPS list"):
         call_command("newapp", NAME)
 
     assert list((project / PACKAGE).iterdir()) == []

@@ -2,7 +2,7 @@
 
 Django's startapp, from the project's own app template (app_template/): the app goes into the
 project package as <package>.<name>, with the modules every app here has and a test that passes,
-and its line joins LOCAL_APPS in config/settings/base.py.
+and its line joins YOUR_APPS in config/settings/base.py.
 """
 
 import keyword
@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-# The LOCAL_APPS list of base.py, up to its closing bracket at the start of a line.
-LOCAL_APPS = re.compile(r"^LOCAL_APPS = \[\n(?P<apps>(?:.*\n)*?)\]", re.MULTILINE)
+# The YOUR_APPS list of base.py, empty (`= []`, as ruff formats it) or one app a line.
+YOUR_APPS = re.compile(r"^YOUR_APPS: list\[str\] = \[(?P<apps>[^\]]*)\]", re.MULTILINE)
 APP_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -35,7 +35,7 @@ def problem_with(name: str, package: Path) -> str:
 
 
 class Command(BaseCommand):
-    help = "Create an app in the project package from app_template/ and add it to LOCAL_APPS."
+    help = "Create an app in the project package from app_template/ and add it to YOUR_APPS."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help="the app's name, e.g. billing")
@@ -47,17 +47,19 @@ class Command(BaseCommand):
         if problem := problem_with(name, package):
             raise CommandError(problem)
         source = base_settings.read_text(encoding="utf-8")
-        if (listed := LOCAL_APPS.search(source)) is None:
-            raise CommandError(f"{base_settings} has no LOCAL_APPS list to add the app to.")
+        if (listed := YOUR_APPS.search(source)) is None:
+            raise CommandError(f"{base_settings} has no YOUR_APPS list to add the app to.")
 
         target = package / name
         target.mkdir()
         call_command("startapp", name, str(target), template=str(root / "app_template"))
         dotted = f"{package.name}.{name}"
-        end = listed.end("apps")
-        base_settings.write_text(f'{source[:end]}    "{dotted}",\n{source[end:]}', encoding="utf-8")
+        lines = [line for line in listed["apps"].splitlines() if line.strip()]
+        apps_list = "".join(f"{line}\n" for line in [*lines, f'    "{dotted}",'])
+        start, end = listed.span("apps")
+        base_settings.write_text(f"{source[:start]}\n{apps_list}{source[end:]}", encoding="utf-8")
 
-        created = f"Created {target.relative_to(root)}/ and added {dotted} to LOCAL_APPS."
+        created = f"Created {target.relative_to(root)}/ and added {dotted} to YOUR_APPS."
         self.stdout.write(self.style.SUCCESS(created))
         self.stdout.write(
             f"Next: models in {name}/models.py (then `manage.py makemigrations {name}`), API views "

@@ -4,8 +4,11 @@ from django.apps import AppConfig
 class UsersConfig(AppConfig):
     name = "{{ cookiecutter.project_slug }}.users"
     verbose_name = "Users"
-{%- if cookiecutter.use_celery %}
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401, PLC0415  # connects the receivers, once apps are ready
+        from . import (  # noqa: PLC0415  # connects the receivers, once apps are ready
+            login_log,  # noqa: F401
+{%- if cookiecutter.use_celery %}
+            signals,  # noqa: F401
 {%- endif %}
+        )

@@ -5,7 +5,7 @@ from smtplib import SMTPConnectError, SMTPServerDisconnected
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -17,13 +17,26 @@ from .models import User
 TRANSIENT_MAIL_ERRORS = (ConnectionError, TimeoutError, SMTPConnectError, SMTPServerDisconnected)
 
 
-@shared_task(
+# Every task that sends email retries like this while the mail server is unreachable.
+mail_task = shared_task(
     autoretry_for=TRANSIENT_MAIL_ERRORS,
     max_retries=8,
     retry_backoff=5,  # wait up to 5 s, 10 s, 20 s... before each retry
     retry_backoff_max=600,  # below the broker's visibility timeout (config/settings/base.py)
     retry_jitter=True,  # a random part of that, so retries do not all hit a recovering server
 )
+
+
+@mail_task
+def send_email(subject: str, body: str, from_email: str, to: list[str]) -> None:
+    """Send an account email (password reset, verification) rendered by users/adapter.py.
+
+    Not deduplicated like the welcome email: a second copy of a reset link does no harm.
+    """
+    EmailMessage(subject, body, from_email, to).send()
+
+
+@mail_task
 def send_welcome_email(user_id: int) -> str:
     """Greet a new user, once however many times this runs (config.celery.enqueue_on_commit)."""
     user = User.objects.filter(pk=user_id).first()

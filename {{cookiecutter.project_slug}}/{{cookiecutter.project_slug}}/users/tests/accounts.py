@@ -33,9 +33,9 @@ def link_in_last_email() -> str:
     return str(match["path"])
 
 
-def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now (allauth's default period: 30 seconds)."""
-    return str(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+def totp_code(secret: str, seconds_ago: int = 0) -> str:
+    """The code an authenticator app shows (allauth's default period: 30 seconds)."""
+    return str(format_hotp_value(hotp_value(secret, (int(time.time()) - seconds_ago) // 30)))
 
 
 def enrol_totp(user: User) -> tuple[str, list[str]]:

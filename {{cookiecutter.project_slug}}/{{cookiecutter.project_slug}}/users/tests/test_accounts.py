@@ -299,6 +299,16 @@ def test_login_accepts_a_recovery_code_once(client: Client, user: User) -> None:
     assert not signed_in(second)
 
 
+def test_an_expired_code_is_refused(client: Client, user: User) -> None:
+    secret, _ = enrol_totp(user)
+    log_in(client, user)
+
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, 90)})
+
+    assert response.context["form"].errors["code"]
+    assert not signed_in(client)
+
+
 @pytest.mark.parametrize("code", ["000000", "", "x" * 500, "12345"])
 def test_a_wrong_code_is_a_form_error(client: Client, user: User, code: str) -> None:
     enrol_totp(user)

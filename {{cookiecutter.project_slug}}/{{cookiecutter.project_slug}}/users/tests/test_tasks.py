@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -98,7 +98,7 @@ def test_email_tasks_retry_with_exponential_backoff_and_jitter(task: Any) -> Non
 def test_an_account_email_is_retried_when_the_mail_server_is_down(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(tasks.EmailMessage, "send", failing_first(2, tasks.EmailMessage.send))
+    monkeypatch.setattr(EmailMessage, "send", failing_first(2, EmailMessage.send))
 
     send_email.delay("Reset", "Follow the link", "noreply@example.com", ["ada@example.com"]).get()
 

@@ -7,6 +7,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+{%- if not cookiecutter.use_celery %}
+from django.db import transaction
+{%- endif %}
 {%- if not cookiecutter.allow_signup %}
 from django.http import Http404, HttpRequest
 {%- endif %}
@@ -15,8 +18,6 @@ from django.http import Http404, HttpRequest
 from config.celery import enqueue_on_commit
 
 from .tasks import send_email
-{%- else %}
-from django.db import transaction
 {%- endif %}
 
 logger = logging.getLogger(__name__)

@@ -33,6 +33,7 @@ class TemplateError(Exception):
 # boolean option, what exists only for it; for a choice, what only other values use.
 # Paths are relative to the project; "{slug}" stands for the project slug.
 REMOVED_WHEN: dict[tuple[str, object], list[str]] = {
+    ("allow_signup", False): ["{slug}/users/tests/test_signup.py"],
     ("use_celery", False): [
         "config/celery.py",
         "{slug}/core/checks.py",

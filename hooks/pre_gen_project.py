@@ -251,6 +251,7 @@ RULES: dict[str, list[Rule]] = {
     "python_version": [one_of("python_version")],
     "username_type": [one_of("username_type")],
     "license": [one_of("license")],
+    "allow_signup": [boolean("allow_signup")],
     "use_celery": [boolean("use_celery")],
     "include_example_app": [boolean("include_example_app")],
     "use_docker": [boolean("use_docker")],

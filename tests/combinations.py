@@ -22,6 +22,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 # those), so each value is baked once.
 CODE_CHANGING_OPTIONS = (
     "username_type",
+    "allow_signup",
     "use_celery",
     "include_example_app",
     "use_sentry",
@@ -31,7 +32,7 @@ CODE_CHANGING_OPTIONS = (
 # How a value reads in a test id, where the value alone would not say which option it belongs to.
 ID_FORMATS = {"python_version": "py{}", "ci": "ci-{}"}
 # Words a boolean option's name starts with that its test id leaves out.
-BOOLEAN_PREFIXES = ("use_", "include_")
+BOOLEAN_PREFIXES = ("use_", "include_", "allow_")
 
 type Value = str | bool
 type Combination = dict[str, Value]

@@ -2,14 +2,21 @@
 
 Production dependencies only (`uv sync --locked --no-dev`), PostgreSQL and Redis, the deploy
 check, migrate, collectstatic, a superuser, then gunicorn with the project's own configuration.
+Production requires staff to log in with a second factor: the superuser gets an authenticator app
+(its TOTP secret) and recovery codes, one for each log-in the tests make.
 Used by the live production tests and the browser test.
 """
 
+import base64
 import contextlib
+import hashlib
+import hmac
 import http.client
+import json
 import re
 import secrets
 import socket
+import struct
 import subprocess
 import time
 from collections.abc import Iterator
@@ -36,6 +43,32 @@ GUNICORN = [
     "python:config.gunicorn",
     "config.wsgi",
 ]
+WORKER = ["uv", "run", "--no-dev", "celery", "--app", "config", "worker", "--concurrency", "1"]
+
+
+# Gives the only user an authenticator app and recovery codes, with allauth's own functions,
+# and writes the secret and the codes to the file that ENROLMENT_FILE names.
+ENROL_SUPERUSER = """
+import json, os
+from pathlib import Path
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth import get_user_model
+user = get_user_model().objects.get()
+secret = generate_totp_secret()
+TOTP.activate(user, secret)
+codes = RecoveryCodes.activate(user).get_unused_codes()
+Path(os.environ["ENROLMENT_FILE"]).write_text(json.dumps({"secret": secret, "codes": codes}))
+"""
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The 6-digit code an authenticator app shows (RFC 6238: SHA-1, 30-second periods)."""
+    counter = int(time.time() if at is None else at) // 30
+    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +102,12 @@ class Server:
     superuser: tuple[str, str]
     log: Path
     env: dict[str, str]  # the production environment it runs with (DATABASE_URL, REDIS_URL...)
+    totp_secret: str
+    recovery_codes: list[str]
+
+    def recovery_code(self) -> str:
+        """A recovery code not used yet: each one logs in once."""
+        return self.recovery_codes.pop()
 
     def request(
         self,
@@ -105,12 +144,13 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], *logs: Path) -> N
 
 @contextlib.contextmanager
 def deployed(
-    project: Path, bake_env: dict[str, str], port: int = 0, **settings: str
+    project: Path, bake_env: dict[str, str], port: int = 0, *, worker: bool = False, **settings: str
 ) -> Iterator[Server]:
     """`project`, installed and started as its README's Deploy section says.
 
     gunicorn listens on `port` (a free one when 0); `settings` add to or replace the
-    production environment (DJANGO_ALLOWED_HOSTS=..., for instance).
+    production environment (DJANGO_ALLOWED_HOSTS=..., for instance). With `worker`, a Celery
+    worker runs the queued tasks (the emails the site sends) beside it.
     """
     logs = project.parent
 
@@ -150,12 +190,30 @@ def deployed(
         step([*manage, "migrate", "--no-input"], env)
         step([*manage, "collectstatic", "--no-input"], env)
         step([*manage, "createsuperuser", "--no-input"], env)
+        authenticators = logs / "superuser-authenticators.json"
+        enrol = env | {"ENROLMENT_FILE": str(authenticators)}
+        step([*manage, "shell", "--command", ENROL_SUPERUSER, "--no-imports"], enrol)
+        enrolled = json.loads(authenticators.read_text())
 
         # Logs go to stdout; stderr holds what uv itself says.
         log, stderr_log = logs / "gunicorn.log", logs / "gunicorn-stderr.log"
         process = start_in_group(GUNICORN, project, env, log, stderr_log)
+        workers = [
+            start_in_group(WORKER, project, env, logs / "worker.log", logs / "worker-stderr.log")
+            for _ in range(worker)
+        ]
         try:
             wait_for_port(port, process, log, stderr_log)
-            yield Server(project, port, admin_path, superuser, log, env)
+            yield Server(
+                project,
+                port,
+                admin_path,
+                superuser,
+                log,
+                env,
+                enrolled["secret"],
+                enrolled["codes"],
+            )
         finally:
-            stop_group(process, STOP_TIMEOUT)
+            for started in [process, *workers]:
+                stop_group(started, STOP_TIMEOUT)

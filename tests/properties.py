@@ -37,6 +37,8 @@ class Removed:
 # Option values that remove something. A listed path must exist unless the chosen value removes
 # it, so a misspelt path here fails the bakes of the other values instead of passing silently.
 REMOVED_BY: Mapping[tuple[str, Value], Removed] = {
+    # Without sign-up no page or text offers it (allauth's settings still name it: SIGNUP).
+    ("allow_signup", False): Removed(paths=("{slug}/users/tests/test_signup.py",), word="sign up"),
     ("use_celery", False): Removed(
         paths=(
             "config/celery.py",

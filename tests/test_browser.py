@@ -1,15 +1,20 @@
 """What a person sees: Debian's Chromium, driven by Playwright, on a production deployment.
 
-The default bake runs as deployed (gunicorn, prod settings, PostgreSQL, Redis), behind what
-looks to it like a TLS proxy. A person logs in to the admin at its secret path, reads the API
-docs and finds every endpoint, and creates a project and a task through the example app's pages.
+The default bake runs as deployed (gunicorn, a Celery worker, prod settings, PostgreSQL, Redis, a
+mail server), behind what looks to it like a TLS proxy. A person logs in to the admin at its
+secret path (password, then a code: production requires MFA for staff), reads the API docs and
+finds every endpoint, creates a project and a task through the example app's pages, and resets a
+forgotten password by email, then logs in with the authenticator app's code.
 Any console error fails the test, Content Security Policy violations included. Screenshots go to
 artifacts/browser/ (ARTIFACTS_DIR overrides); the README's tour shows copies of them, in
 docs/tour/, refreshed with `cp artifacts/browser/*.png docs/tour/` after a run.
 """
 
+import email
 import os
+import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,8 +22,8 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from tests.conftest import TEMPLATE_DIR, Bake
-from tests.deployed import Server, deployed
-from tests.services import free_port
+from tests.deployed import Server, deployed, totp_code
+from tests.services import SmtpSink, free_port, smtp_sink
 
 pytestmark = pytest.mark.integration
 
@@ -36,14 +41,21 @@ ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", TEMPLATE_DIR / "artifacts")) / 
 
 
 @pytest.fixture(scope="module")
-def site(shared_bake: Bake, bake_env: dict[str, str]) -> Iterator[Server]:
+def mailbox() -> Iterator[SmtpSink]:
+    with smtp_sink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="module")
+def site(shared_bake: Bake, bake_env: dict[str, str], mailbox: SmtpSink) -> Iterator[Server]:
     # Chromium keeps Secure cookies on http://localhost, so the site is served as localhost.
     port = free_port()
     settings = {
         "DJANGO_ALLOWED_HOSTS": "localhost",
         "DJANGO_CSRF_TRUSTED_ORIGINS": f"http://localhost:{port}",
+        "DJANGO_SMTP_URL": mailbox.url,
     }
-    with deployed(shared_bake(), bake_env, port, **settings) as server:
+    with deployed(shared_bake(), bake_env, port, worker=True, **settings) as server:
         yield server
 
 
@@ -83,11 +95,16 @@ class Visit:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 
-    def log_in_to_admin(self, site: Server) -> None:
+    def log_in_to_admin(self, site: Server, code: str = "") -> None:
+        """The admin's log-in is the site's: password, then a code (a recovery code unless
+        `code` is given)."""
         self.page.goto(f"{site.admin_path}login/")
-        self.page.fill("#id_username", site.superuser[0])
+        self.page.fill("#id_login", site.superuser[0])
         self.page.fill("#id_password", site.superuser[1])
-        self.page.click("input[type=submit]")
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_url("**/accounts/2fa/authenticate/")
+        self.page.fill("#id_code", code or site.recovery_code())
+        self.page.click("main button[type=submit]")
         self.page.wait_for_url(f"**{site.admin_path}")
 
 
@@ -151,4 +168,48 @@ def test_a_project_and_a_task_are_created_through_the_pages(visit: Visit, site: 
     page.wait_for_selector(f"tr:has-text('Book the launch venue'):has-text('{site.superuser[0]}')")
 
     visit.screenshot("example-app")
+    assert visit.errors == []
+
+
+RESET_LINK = re.compile(r"https://localhost:\d+(/accounts/password/reset/key/\S+/)")
+
+
+def reset_link(mailbox: SmtpSink, address: str) -> str:
+    """The path of the password reset link emailed to `address`, once the worker sent it (the
+    link says https: the site believes it is behind a TLS proxy)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for recipients, raw in list(mailbox.accepted):
+            body = email.message_from_bytes(raw).get_payload(decode=True)
+            found = RESET_LINK.search(body.decode()) if isinstance(body, bytes) else None
+            if address in recipients and found:
+                return found[1]
+        time.sleep(0.2)
+    pytest.fail(f"no reset link emailed to {address}: {mailbox.accepted}")
+
+
+def test_a_password_is_reset_by_email_then_staff_log_in_with_a_code(
+    visit: Visit, site: Server, mailbox: SmtpSink
+) -> None:
+    page = visit.page
+    address, password = site.superuser
+
+    page.goto("/accounts/login/")
+    page.click("text=Forgot your password?")
+    page.fill("#id_email", address)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/password/reset/done/")
+    visit.screenshot("password-reset-requested")
+    page.goto(reset_link(mailbox, address))
+    page.wait_for_url("**set-password/")
+    # The same password again, so that the other tests' log-ins still work.
+    page.fill("#id_password1", password)
+    page.fill("#id_password2", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/password/reset/key/done/")
+
+    visit.log_in_to_admin(site, code=totp_code(site.totp_secret))
+
+    assert page.locator("#site-name").is_visible()
+    visit.screenshot("admin-after-totp")
     assert visit.errors == []

@@ -15,20 +15,18 @@ import os
 import re
 import secrets
 import signal
-import socketserver
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pytest
 
 from tests.conftest import Bake
 from tests.runner import run_bounded, start_in_group, stop_group
-from tests.services import free_port, postgres_server, redis_server
+from tests.services import SmtpSink, free_port, postgres_server, redis_server, smtp_sink
 
 pytestmark = pytest.mark.integration
 
@@ -67,85 +65,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 """
-
-
-# --- A mail server -----------------------------------------------------------------------------
-
-
-class SmtpSink:
-    """An SMTP server on 127.0.0.1 that keeps every message it accepts.
-
-    `hold(address)` makes it stall on the first message to `address`: it reads the message and
-    never acknowledges it, as a slow server would, so the sender is caught mid-send. A message
-    never acknowledged is not delivered (SMTP's rule), whatever happens to the sender.
-    """
-
-    def __init__(self) -> None:
-        self.accepted: list[tuple[tuple[str, ...], bytes]] = []
-        self.held_for: str | None = None
-        self.holding = threading.Event()
-        self.closing = threading.Event()
-        sink = self
-
-        class Session(socketserver.StreamRequestHandler):
-            timeout = WAIT
-
-            def handle(self) -> None:
-                sink.converse(self.rfile, self.wfile)
-
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Session)
-        self.server.daemon_threads = True
-        self.url = f"smtp://127.0.0.1:{self.server.server_address[1]}"
-
-    def hold(self, address: str) -> None:
-        self.held_for = address
-
-    def delivered_to(self, address: str) -> int:
-        return sum(address in recipients for recipients, _ in self.accepted)
-
-    def converse(self, rfile: BinaryIO, wfile: BinaryIO) -> None:
-        def reply(line: str) -> None:
-            wfile.write(line.encode() + b"\r\n")
-            wfile.flush()
-
-        reply("220 sink ready")
-        recipients: list[str] = []
-        while line := rfile.readline():
-            verb = line[:4].upper()
-            if verb == b"RCPT":
-                recipients.append(line.decode().partition("<")[2].partition(">")[0])
-                reply("250 OK")
-            elif verb == b"DATA":
-                reply("354 End data with <CR><LF>.<CR><LF>")
-                message = b""
-                while (chunk := rfile.readline()) not in (b".\r\n", b""):
-                    message += chunk
-                if self.held_for in recipients and not self.holding.is_set():
-                    self.holding.set()
-                    self.closing.wait()  # never acknowledged: not delivered
-                    return
-                self.accepted.append((tuple(recipients), message))
-                recipients = []
-                reply("250 OK: delivered")
-            elif verb == b"QUIT":
-                reply("221 Bye")
-                return
-            else:  # EHLO, HELO, MAIL, RSET, NOOP
-                recipients = [] if verb == b"MAIL" else recipients
-                reply("250 OK")
-
-
-@contextlib.contextmanager
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    thread = threading.Thread(target=sink.server.serve_forever, name="smtp-sink", daemon=True)
-    thread.start()
-    try:
-        yield sink
-    finally:
-        sink.closing.set()
-        sink.server.shutdown()
-        sink.server.server_close()
 
 
 # --- The installed project and its processes ---------------------------------------------------

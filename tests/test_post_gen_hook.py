@@ -107,6 +107,7 @@ def test_the_example_app_goes_as_one_folder(hook_context: HookContext) -> None:
 
 def test_nothing_is_removed_with_every_option_on(hook_context: HookContext) -> None:
     context = hook_context(
+        allow_signup=True,
         use_celery=True,
         include_example_app=True,
         use_docker=True,
@@ -163,6 +164,12 @@ def test_only_the_chosen_ci_configuration_is_kept(
     ci_files = {".github", ".gitlab-ci.yml"}
 
     assert ci_files.intersection(hook.paths_to_remove(context)) == removed
+
+
+def test_signup_tests_are_removed_without_signup(hook_context: HookContext) -> None:
+    context = hook_context(allow_signup=True)["cookiecutter"]
+
+    assert removed_on_top(context, allow_signup=False) == {"my_service/users/tests/test_signup.py"}
 
 
 def test_sentry_tests_are_removed_without_sentry(hook_context: HookContext) -> None:

@@ -375,8 +375,8 @@ def test_choice_rule_rejects_a_value_that_is_not_an_option(
     assert hook.one_of(field)(value) == message
 
 
-@pytest.mark.parametrize("field", ["use_docker", "use_kubernetes", "use_sentry"])
-def test_docker_kubernetes_and_sentry_rules_reject_what_is_not_a_boolean(field: str) -> None:
+@pytest.mark.parametrize("field", ["use_docker", "use_kubernetes", "use_sentry", "allow_signup"])
+def test_docker_kubernetes_sentry_and_signup_rules_reject_what_is_not_a_boolean(field: str) -> None:
     assert hook.RULES[field][0]("maybe") == (
         f"'maybe' is not a boolean, e.g. {field}=yes or {field}=no"
     )

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import Bake
-from tests.deployed import HOST, Reply, Server, deployed
+from tests.deployed import HOST, Reply, Server, deployed, totp_code
 
 pytestmark = pytest.mark.integration
 
@@ -46,24 +46,37 @@ def assert_security_headers(reply: Reply) -> None:
     assert "'unsafe-eval'" not in policy["script-src"]
 
 
-def log_in(server: Server) -> str:
-    """Sign in to the admin with its login form; return the session cookie's value."""
-    login = f"{server.admin_path}login/"
-    page = server.request(login)
-    csrf_cookie = page.cookies()["__Secure-csrftoken"].value
+def post_form(server: Server, path: str, form: dict[str, str], cookies: dict[str, str]) -> Reply:
+    """Fill in the form at `path` as a browser does: its CSRF token, the cookies so far."""
+    cookie_header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    page = server.request(path, headers={"Cookie": cookie_header})
+    cookies |= {name: morsel.value for name, morsel in page.cookies().items()}
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
     assert token, page.body
-    form = {"username": server.superuser[0], "password": server.superuser[1]}
     reply = server.request(
-        login,
+        path,
         method="POST",
-        body=urlencode(form | {"csrfmiddlewaretoken": token[1], "next": server.admin_path}),
+        body=urlencode(form | {"csrfmiddlewaretoken": token[1]}),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"__Secure-csrftoken={csrf_cookie}",
+            "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
             "Origin": f"https://{HOST}",
         },
     )
+    cookies |= {name: morsel.value for name, morsel in reply.cookies().items()}
+    return reply
+
+
+def log_in(server: Server, code: str = "") -> str:
+    """Log the superuser in (password, then a code: prod requires MFA for staff); return the
+    session cookie's value. Without `code`, a recovery code."""
+    cookies: dict[str, str] = {}
+    credentials = {"login": server.superuser[0], "password": server.superuser[1]}
+    asked = post_form(server, "/accounts/login/", credentials, cookies)
+    assert asked.status == 302, asked.body[:2000]
+    assert asked.header("Location") == "/accounts/2fa/authenticate/"
+    second_factor = {"code": code or server.recovery_code()}
+    reply = post_form(server, asked.header("Location"), second_factor, cookies)
     assert reply.status == 302, reply.body[:2000]
     session = reply.cookies()["__Secure-sessionid"]
     assert session["secure"] is True
@@ -81,8 +94,12 @@ def test_html_page_carries_every_security_header(server: Server) -> None:
     assert f'nonce="{reply.nonce()}"' in reply.body
 
 
-def test_admin_login_page_is_at_the_secret_path_with_secure_cookies(server: Server) -> None:
-    reply = server.request(f"{server.admin_path}login/")
+def test_admin_login_is_the_site_login_with_secure_cookies(server: Server) -> None:
+    admin = server.request(f"{server.admin_path}login/")
+    assert admin.status == 302
+    assert admin.header("Location").startswith("/accounts/login/?next=")
+
+    reply = server.request(admin.header("Location"))
 
     assert reply.status == 200
     assert_security_headers(reply)
@@ -150,8 +167,9 @@ def test_signed_in_admin_reads_the_api_docs_under_the_policy(server: Server) -> 
 
 
 def test_static_files_are_served_by_whitenoise_hashed_and_compressed(server: Server) -> None:
-    login_page = server.request(f"{server.admin_path}login/").body
-    stylesheet = re.search(r'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', login_page)
+    session = log_in(server)
+    admin = server.request(server.admin_path, headers={"Cookie": f"__Secure-sessionid={session}"})
+    stylesheet = re.search(r'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', admin.body)
     assert stylesheet, "the admin's stylesheet has no hashed name"
 
     reply = server.request(stylesheet[1], headers={"Accept-Encoding": "gzip"})
@@ -309,3 +327,30 @@ def test_the_database_connection_is_checked_only_when_idle_and_replaced_when_dea
     assert busy == ["SELECT pg_backend_pid()"]  # only the request's own query: no `SELECT 1`
     assert idle[0] == "SELECT 1"  # the health check, on the dead connection
     assert idle[-1] == "SELECT pg_backend_pid()"
+
+
+def test_staff_log_in_with_the_authenticator_app_code(server: Server) -> None:
+    session = log_in(server, totp_code(server.totp_secret))
+
+    admin = server.request(server.admin_path, headers={"Cookie": f"__Secure-sessionid={session}"})
+
+    assert admin.status == 200
+    assert "Site administration" in admin.body
+
+
+def test_token_endpoint_locks_an_account_out_across_workers(server: Server) -> None:
+    """The counters live in Redis: attempts spread over both gunicorn workers add up."""
+    attempt = json.dumps({"email": "someone@example.com", "password": "wrong-password"})
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "X-Forwarded-For": "203.0.113.9",  # one client, as the proxy in front reports it
+    }
+
+    replies = [
+        server.request("/api/auth/token/", method="POST", body=attempt, headers=headers)
+        for _ in range(6)
+    ]
+
+    assert [reply.status for reply in replies] == [400] * 5 + [429]
+    assert replies[-1].header("Retry-After") == "900"

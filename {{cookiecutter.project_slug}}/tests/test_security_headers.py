@@ -151,7 +151,7 @@ def test_plain_http_is_redirected_to_https() -> None:
 
 
 def test_csrf_cookie_is_secure_prefixed_and_hidden_from_scripts(browser: Client) -> None:
-    response = browser.get(reverse("admin:login"))
+    response = browser.get(reverse("account_login"))
 
     cookie = response.cookies["__Secure-csrftoken"]
     assert cookie["secure"] is True
@@ -162,9 +162,9 @@ def test_csrf_cookie_is_secure_prefixed_and_hidden_from_scripts(browser: Client)
 def test_session_cookie_is_secure_prefixed_and_hidden_from_scripts(
     browser: Client, staff: User
 ) -> None:
-    credentials = {"username": staff.get_username(), "password": PASSWORD}
+    credentials = {"login": staff.get_username(), "password": PASSWORD}
 
-    response = browser.post(reverse("admin:login"), credentials)
+    response = browser.post(reverse("account_login"), credentials)
 
     assert response.status_code == 302
     cookie = response.cookies["__Secure-sessionid"]
@@ -183,11 +183,14 @@ def test_api_docs_inline_code_carries_the_nonce(staff_browser: Client) -> None:
     assert_security_headers(response.headers)
 
 
-def test_admin_login_inline_code_carries_the_nonce(browser: Client) -> None:
-    response = browser.get(reverse("admin:login"))
+@pytest.mark.parametrize("url_name", ["account_login", "account_reset_password"])
+def test_login_and_reset_pages_run_nothing_the_policy_blocks(
+    browser: Client, url_name: str
+) -> None:
+    response = browser.get(reverse(url_name))
 
     assert response.status_code == 200
-    assert audit(reverse("admin:login"), response).blocked == []
+    assert audit(reverse(url_name), response).blocked == []
 
 
 def test_every_page_a_signed_in_admin_reaches_works_under_the_policy(

@@ -131,6 +131,7 @@ def test_prod_hashes_passwords_with_argon2_and_validates_them() -> None:
         "MinimumLengthValidator",
         "CommonPasswordValidator",
         "NumericPasswordValidator",
+        "MaximumLengthValidator",
     ]
 
 
@@ -234,3 +235,30 @@ def test_prod_and_gunicorn_log_the_same_json_lines() -> None:
 
     assert prod["LOGGING"]["formatters"] == json_logging.FORMATTERS
     assert prod["LOGGING"]["handlers"] == json_logging.HANDLERS
+
+
+def test_prod_requires_mfa_for_staff_and_counts_clients_behind_the_proxy() -> None:
+    names = ("STAFF_REQUIRE_MFA", "ALLAUTH_TRUSTED_PROXY_COUNT", "ACCOUNT_RATE_LIMITS")
+    prod = load_settings("config.settings.prod", PROD_ENV, *names)
+    dev = load_settings("config.settings.dev", DEV_ENV, *names)
+
+    assert prod["STAFF_REQUIRE_MFA"] is True
+    assert dev["STAFF_REQUIRE_MFA"] is False
+    assert prod["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+    assert dev["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
+    assert prod["ACCOUNT_RATE_LIMITS"] == {"login_failed": "20/900s/ip,5/900s/key"}
+
+
+def test_lockout_limits_come_from_the_environment() -> None:
+    limits = {
+        "DJANGO_LOGIN_FAILURES_PER_IP": "50",
+        "DJANGO_LOGIN_FAILURES_PER_ACCOUNT": "3",
+        "DJANGO_LOGIN_LOCKOUT_SECONDS": "60",
+        "DJANGO_STAFF_REQUIRE_MFA": "false",
+    }
+    names = ("ACCOUNT_RATE_LIMITS", "LOGIN_LOCKOUT_SECONDS", "STAFF_REQUIRE_MFA")
+    prod = load_settings("config.settings.prod", PROD_ENV | limits, *names)
+
+    assert prod["ACCOUNT_RATE_LIMITS"] == {"login_failed": "50/60s/ip,3/60s/key"}
+    assert prod["LOGIN_LOCKOUT_SECONDS"] == 60
+    assert prod["STAFF_REQUIRE_MFA"] is False

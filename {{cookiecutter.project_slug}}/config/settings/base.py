@@ -32,6 +32,7 @@ DJANGO_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of sessions uses it
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
@@ -39,6 +40,10 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
 ]
 # The template's own apps. Yours go in YOUR_APPS below.
 LOCAL_APPS = [
@@ -68,6 +73,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "{{ cookiecutter.project_slug }}.users.middleware.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,7 +112,7 @@ RAISE_ON_LAZY_FETCH = False
 
 # Authentication
 AUTH_USER_MODEL = "users.User"
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_HASHERS = [
@@ -121,7 +129,51 @@ AUTH_PASSWORD_VALIDATORS = [
         "CommonPasswordValidator",
         "NumericPasswordValidator",
     )
+] + [{"NAME": "{{ cookiecutter.project_slug }}.users.validators.MaximumLengthValidator"}]
+
+# Accounts: django-allauth (https://docs.allauth.org/) for log-in, password reset and change,
+# TOTP MFA with recovery codes and the list of a user's sessions; pages under /accounts/.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
+ACCOUNT_ADAPTER = "{{ cookiecutter.project_slug }}.users.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"{{ cookiecutter.username_type }}"}
+{%- if cookiecutter.username_type == "email" %}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+{%- else %}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+{%- endif %}
+{%- if cookiecutter.allow_signup %}
+# Anyone may register; the first log-in waits until the email address is verified.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+{%- else %}
+# Staff create the accounts (admin, createsuperuser; no registration page: users/adapter.py).
+ACCOUNT_EMAIL_VERIFICATION = "none"
+{%- endif %}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = {{ ("[" ~ cookiecutter.project_name ~ "] ") | tojson }}
+# Password reset links work once (the password they set changes the token) and expire.
+PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60)
+# Lockout: after this many failed log-ins for one account, or from one client address, within
+# the period, every attempt is refused (a correct password too) until the period has passed.
+# Counted in the cache (Redis in prod): shared by every process. The site log-in, the admin's
+# (it goes through the site's) and the API token endpoint all count here.
+LOGIN_LOCKOUT_SECONDS = env.int("DJANGO_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{env.int('DJANGO_LOGIN_FAILURES_PER_IP', default=20)}/{LOGIN_LOCKOUT_SECONDS}s/ip,"
+        f"{env.int('DJANGO_LOGIN_FAILURES_PER_ACCOUNT', default=5)}/{LOGIN_LOCKOUT_SECONDS}s/key"
+    ),
+}
+# How many proxies in front of the app append to X-Forwarded-For: the client address is the
+# one they saw. 0 (dev): the connection's own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = {{ cookiecutter.project_name | tojson }}
+# Staff without an authenticator are sent to enrol one, and the admin is refused until the
+# session was confirmed with a code ({{ cookiecutter.project_slug }}/users/middleware.py). On in prod.
+STAFF_REQUIRE_MFA = env.bool("DJANGO_STAFF_REQUIRE_MFA", default=False)
 
 # Internationalisation
 LANGUAGE_CODE = "en-us"

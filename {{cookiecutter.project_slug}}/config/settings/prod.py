@@ -69,6 +69,11 @@ CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms and Swagger UI take the
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
 
+# Accounts: staff must log in with a second factor (TOTP); the proxy that terminates HTTPS
+# appends the client's address to X-Forwarded-For, which the login lockout counts per client.
+STAFF_REQUIRE_MFA = env.bool("DJANGO_STAFF_REQUIRE_MFA", default=True)
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1)
+
 # Static files: hashed names and compressed copies, made by collectstatic, served by WhiteNoise.
 # Uploads: on disk under DJANGO_MEDIA_ROOT unless DJANGO_MEDIA_STORAGE names another backend
 # (e.g. storages.backends.s3.S3Storage, after adding django-storages), with its OPTIONS as JSON.

@@ -1,7 +1,7 @@
 """Thin API views: they translate HTTP to model calls and back."""
 
 from django.contrib.auth.signals import user_logged_in
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
@@ -13,6 +13,7 @@ from .authentication import TokenAuthentication
 from .current import current_user
 from .models import User
 from .serializers import TokenRequestSerializer, TokenResponseSerializer, UserSerializer
+from .token_login import authenticate_for_token
 
 
 class UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[User]):
@@ -43,11 +44,19 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     throttle_scope = "auth"
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="Wrong credentials or code, or an inactive account"),
+            403: OpenApiResponse(description="The account must first complete a step"),
+            429: OpenApiResponse(description="Locked out after failed log-ins: see Retry-After"),
+        },
+    )
     def post(self, request: Request) -> Response:
-        credentials = TokenRequestSerializer(data=request.data, context={"request": request})
+        credentials = TokenRequestSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
-        user: User = credentials.validated_data["user"]
+        user = authenticate_for_token(request._request, credentials.validated_data)
         token, expiry = user.issue_token()
         user_logged_in.send(sender=User, request=request._request, user=user)  # sets last_login
         return Response(TokenResponseSerializer({"token": token, "expiry": expiry}).data)
@@ -65,9 +74,9 @@ class LogoutView(APIView):
 
 
 class LogoutAllView(APIView):
-    """Revoke every token of the current user, on every device."""
+    """Log the current user out everywhere: every token and every browser session."""
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        current_user(request).revoke_all_tokens()
+        current_user(request).log_out_everywhere()
         return Response(status=status.HTTP_204_NO_CONTENT)

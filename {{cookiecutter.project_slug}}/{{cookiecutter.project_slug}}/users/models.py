@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import ClassVar
 
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
@@ -47,3 +48,9 @@ class User(AbstractUser):
 
     def revoke_all_tokens(self) -> None:
         AuthToken.objects.filter(user=self).delete()
+
+    def log_out_everywhere(self) -> None:
+        """End every browser session (allauth's usersessions tracks them) and revoke every token."""
+        for session in UserSession.objects.filter(user=self):
+            session.end()
+        self.revoke_all_tokens()

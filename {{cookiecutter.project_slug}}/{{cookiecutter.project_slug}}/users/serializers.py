@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.contrib.auth import authenticate
 from rest_framework import serializers
 
 from .models import User
@@ -27,23 +26,19 @@ class UserSerializer(serializers.Serializer[User]):
 
 
 class TokenRequestSerializer(serializers.Serializer[dict[str, Any]]):
-    """Credentials in, an authenticated (active) user out."""
-{% if cookiecutter.username_type == "email" %}
-    email = serializers.EmailField()
-{%- else %}
-    username = serializers.CharField()
-{%- endif %}
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    """Credentials; `code` from the authenticator app (or a recovery code) once MFA is on.
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        user = authenticate(
-            self.context.get("request"),
-            username=attrs[User.USERNAME_FIELD],
-            password=attrs["password"],
-        )
-        if user is None:
-            raise serializers.ValidationError("Unable to log in with these credentials.")
-        return {"user": user}
+    The checks (lockout, inactive accounts, MFA) are in users/token_login.py.
+    """
+{% if cookiecutter.username_type == "email" %}
+    email = serializers.EmailField(max_length=254)
+{%- else %}
+    username = serializers.CharField(max_length=150)
+{%- endif %}
+    password = serializers.CharField(
+        max_length=4096, style={"input_type": "password"}, trim_whitespace=False
+    )
+    code = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
 
 class TokenResponseSerializer(serializers.Serializer[dict[str, Any]]):

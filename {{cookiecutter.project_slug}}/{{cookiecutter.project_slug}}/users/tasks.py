@@ -4,7 +4,7 @@ from importlib import import_module
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -12,6 +12,15 @@ from {{ cookiecutter.project_slug }}.core.tasks import email_task
 from {{ cookiecutter.project_slug }}.idempotency.models import IdempotencyKey
 
 from .models import User
+
+
+@email_task
+def send_email(subject: str, body: str, from_email: str, to: list[str]) -> None:
+    """Send an account email (password reset, verification) rendered by users/adapter.py.
+
+    Not deduplicated like the welcome email: a second copy of a reset link does no harm.
+    """
+    EmailMessage(subject, body, from_email, to).send()
 
 
 @email_task

@@ -29,7 +29,7 @@ def test_pages_ask_anonymous_visitors_to_log_in(client: Client, project: Project
         response = client.get(url)
 
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_list_shows_own_projects_only(signed_in: Client, project: Project) -> None:

@@ -1,18 +1,21 @@
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.utils import timezone
 from knox.models import AuthToken
 
 from config.celery import app
+from {{ cookiecutter.project_slug }}.core.tasks import TRANSIENT_MAIL_ERRORS
 from {{ cookiecutter.project_slug }}.users import tasks
 from {{ cookiecutter.project_slug }}.users.models import User
 from {{ cookiecutter.project_slug }}.users.tasks import (
     delete_expired_sessions_and_tokens,
+    send_email,
     send_welcome_email,
 )
 
@@ -81,6 +84,28 @@ def test_welcome_email_gives_up_after_its_retries(
         result.get()
 
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("task", [send_welcome_email, send_email])
+def test_email_tasks_retry_with_exponential_backoff_and_jitter(task: Any) -> None:
+    # celery-types does not declare the autoretry options, hence Any.
+    assert task.autoretry_for == TRANSIENT_MAIL_ERRORS
+    assert task.retry_backoff == 5
+    assert task.retry_jitter is True
+    assert task.max_retries == 8
+
+
+@pytest.mark.usefixtures("retries_in_process")
+def test_an_account_email_is_retried_when_the_mail_server_is_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(EmailMessage, "send", failing_first(2, EmailMessage.send))
+
+    send_email.delay("Reset", "Follow the link", "noreply@example.com", ["ada@example.com"]).get()
+
+    assert [(message.subject, message.to) for message in mail.outbox] == [
+        ("Reset", ["ada@example.com"])
+    ]
 
 
 def test_welcome_email_skips_a_user_without_an_email_address(user: User) -> None:

@@ -1,0 +1,39 @@
+"""Every log-in, successful or failed, in the log: which account, from which address.
+
+Django sends these signals for the site, the admin and the API token endpoint alike; the
+password is never among what is logged.
+"""
+
+import logging
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from .models import User
+
+logger = logging.getLogger(__name__)
+
+
+def client_ip(request: HttpRequest | None) -> str:
+    """The client's address as the lockout counts it (behind the configured proxies)."""
+    try:
+        return str(get_adapter().get_client_ip(request))
+    except (AttributeError, PermissionDenied):  # no request, or one without an address
+        return "unknown"
+
+
+@receiver(user_logged_in, dispatch_uid="log_login")
+def log_login(request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    logger.info("login succeeded: user %s from %s", user.pk, client_ip(request))
+
+
+@receiver(user_login_failed, dispatch_uid="log_login_failure")
+def log_login_failure(
+    credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    login = credentials.get("email") or credentials.get("username")
+    logger.warning("login failed: %r from %s", login, client_ip(request))

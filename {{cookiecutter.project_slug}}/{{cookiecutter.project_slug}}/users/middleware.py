@@ -1,0 +1,40 @@
+"""Staff log in with a second factor when STAFF_REQUIRE_MFA is on (the production default)."""
+
+from collections.abc import Callable
+
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+
+class StaffMFAMiddleware:
+    """Send staff without an authenticator to enrol one; keep the admin closed to a session that
+    was not confirmed with a code (a password alone, or enrolment in this very session)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        # The account pages (config/urls.py: enrolment, the code prompt, log-out) stay open.
+        if (
+            not settings.STAFF_REQUIRE_MFA
+            or not user.is_authenticated
+            or not user.is_staff
+            or request.path.startswith("/accounts/")
+        ):
+            return self.get_response(request)
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            messages.warning(request, "Staff accounts need an authenticator app: set one up.")
+            return redirect("mfa_activate_totp")
+        in_admin = request.path.startswith(reverse("admin:index"))
+        records = get_authentication_records(request, user)
+        if in_admin and not any(record.get("method") == "mfa" for record in records):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        return self.get_response(request)

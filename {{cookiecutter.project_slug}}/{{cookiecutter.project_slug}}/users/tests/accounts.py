@@ -1,0 +1,51 @@
+"""Helpers for the account tests: log in through the pages, read emails, make TOTP codes."""
+
+import re
+import time
+from typing import TYPE_CHECKING
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from {{ cookiecutter.project_slug }}.users.models import User
+
+from .factories import PASSWORD
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+LOGIN_URL = reverse("account_login")
+LINK = re.compile(r"http://testserver(?P<path>/accounts/\S+/)")
+
+
+def log_in(client: Client, user: User, password: str = PASSWORD) -> "Response":
+    return client.post(LOGIN_URL, {"login": user.get_username(), "password": password})
+
+
+def link_in_last_email() -> str:
+    body = str(mail.outbox[-1].body)
+    match = LINK.search(body)
+    assert match, body
+    return str(match["path"])
+
+
+def totp_code(secret: str, seconds_ago: int = 0) -> str:
+    """The code an authenticator app shows (allauth's default period: 30 seconds)."""
+    return str(format_hotp_value(hotp_value(secret, (int(time.time()) - seconds_ago) // 30)))
+
+
+def enrol_totp(user: User) -> tuple[str, list[str]]:
+    """Give `user` an authenticator app and recovery codes; return the secret and the codes."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    codes: list[str] = RecoveryCodes.activate(user).get_unused_codes()
+    return secret, codes
+
+
+def has_totp(user: User) -> bool:
+    exists: bool = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return exists

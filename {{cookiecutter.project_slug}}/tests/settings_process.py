@@ -28,6 +28,14 @@ PROD_ENV = {
     "DJANGO_SMTP_URL": "smtp+tls://mailer:secret@smtp.{{ cookiecutter.domain_name }}:587",
 }
 
+# Lockout limits and staff MFA as an operator sets them.
+LOCKOUT_ENV = {
+    "DJANGO_LOGIN_FAILURES_PER_IP": "50",
+    "DJANGO_LOGIN_FAILURES_PER_ACCOUNT": "3",
+    "DJANGO_LOGIN_LOCKOUT_SECONDS": "60",
+    "DJANGO_STAFF_REQUIRE_MFA": "false",
+}
+
 # Development without a .env file and without services.
 DEV_ENV = {"DJANGO_ENV_FILE": os.devnull, "DJANGO_SECRET_KEY": "dev-test-key"}
 
@@ -44,6 +52,7 @@ VARIANTS: list[tuple[str, dict[str, str]]] = [
     ("config.settings.dev", DEV_ENV),
     ("config.settings.prod", PROD_ENV),
     ("config.settings.prod", {**PROD_ENV, "DJANGO_HSTS_PRELOAD": "true"}),
+    ("config.settings.prod", {**PROD_ENV, **LOCKOUT_ENV}),
     (
         "config.settings.prod",
         {

@@ -7,7 +7,15 @@ from django.conf import settings
 
 from config import json_logging
 
-from .settings_process import DEV_ENV, INSECURE, PROD_ENV, load_error, load_settings, run
+from .settings_process import (
+    DEV_ENV,
+    INSECURE,
+    LOCKOUT_ENV,
+    PROD_ENV,
+    load_error,
+    load_settings,
+    run,
+)
 
 
 def test_debug_toolbar_is_absent_from_test_settings() -> None:
@@ -239,25 +247,22 @@ def test_prod_and_gunicorn_log_the_same_json_lines() -> None:
 
 def test_prod_requires_mfa_for_staff_and_counts_clients_behind_the_proxy() -> None:
     names = ("STAFF_REQUIRE_MFA", "ALLAUTH_TRUSTED_PROXY_COUNT", "ACCOUNT_RATE_LIMITS")
-    prod = load_settings("config.settings.prod", PROD_ENV, *names)
-    dev = load_settings("config.settings.dev", DEV_ENV, *names)
+    prod = load_settings("config.settings.prod", PROD_ENV, *names, "REST_FRAMEWORK")
+    dev = load_settings("config.settings.dev", DEV_ENV, *names, "REST_FRAMEWORK")
 
     assert prod["STAFF_REQUIRE_MFA"] is True
     assert dev["STAFF_REQUIRE_MFA"] is False
     assert prod["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
     assert dev["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
+    # The API throttles count the same client address as the lockout.
+    assert prod["REST_FRAMEWORK"]["NUM_PROXIES"] == 1
+    assert dev["REST_FRAMEWORK"]["NUM_PROXIES"] == 0
     assert prod["ACCOUNT_RATE_LIMITS"] == {"login_failed": "20/900s/ip,5/900s/key"}
 
 
 def test_lockout_limits_come_from_the_environment() -> None:
-    limits = {
-        "DJANGO_LOGIN_FAILURES_PER_IP": "50",
-        "DJANGO_LOGIN_FAILURES_PER_ACCOUNT": "3",
-        "DJANGO_LOGIN_LOCKOUT_SECONDS": "60",
-        "DJANGO_STAFF_REQUIRE_MFA": "false",
-    }
     names = ("ACCOUNT_RATE_LIMITS", "LOGIN_LOCKOUT_SECONDS", "STAFF_REQUIRE_MFA")
-    prod = load_settings("config.settings.prod", PROD_ENV | limits, *names)
+    prod = load_settings("config.settings.prod", {**PROD_ENV, **LOCKOUT_ENV}, *names)
 
     assert prod["ACCOUNT_RATE_LIMITS"] == {"login_failed": "50/60s/ip,3/60s/key"}
     assert prod["LOGIN_LOCKOUT_SECONDS"] == 60

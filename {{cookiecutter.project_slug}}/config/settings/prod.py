@@ -73,6 +73,7 @@ X_FRAME_OPTIONS = "DENY"
 # appends the client's address to X-Forwarded-For, which the login lockout counts per client.
 STAFF_REQUIRE_MFA = env.bool("DJANGO_STAFF_REQUIRE_MFA", default=True)
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT}
 
 # Static files: hashed names and compressed copies, made by collectstatic, served by WhiteNoise.
 # Uploads: on disk under DJANGO_MEDIA_ROOT unless DJANGO_MEDIA_STORAGE names another backend

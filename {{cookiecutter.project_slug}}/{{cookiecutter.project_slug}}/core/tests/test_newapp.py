@@ -33,6 +33,7 @@ def your_apps(project: Path) -> list[str]:
         for node in module.body
         if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "YOUR_APPS"
     ]
+    assert value is not None
     apps: list[str] = ast.literal_eval(value)
     return apps
 

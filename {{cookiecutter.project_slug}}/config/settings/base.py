@@ -259,8 +259,8 @@ LOGGING = {
 
 # Django REST framework: token first, so anonymous requests get 401 with WWW-Authenticate.
 REST_FRAMEWORK = {
-    # Throttles tell clients apart by the address the lockout counts (ALLAUTH_TRUSTED_PROXY_COUNT):
-    # DRF's default would take a client's own X-Forwarded-For, so a spoofed header would escape them.
+    # Throttles tell clients apart by the address the lockout counts: DRF's default would read a
+    # client's own X-Forwarded-For, so a spoofed header would escape them.
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "{{ cookiecutter.project_slug }}.users.authentication.TokenAuthentication",

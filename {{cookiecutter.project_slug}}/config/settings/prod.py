@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config import json_logging
 
 from .base import *  # noqa: F403
-from .base import LOGGING, env
+from .base import LOGGING, REST_FRAMEWORK, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")

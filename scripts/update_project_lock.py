@@ -15,7 +15,7 @@ from pathlib import Path
 from cookiecutter.main import cookiecutter
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
-TEMPLATE_LOCK = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "uv.lock"
+TEMPLATE_LOCK = TEMPLATE_DIR / "{{cookiecutter.project_slug or 'empty_slug'}}" / "uv.lock"
 EVERY_DEPENDENCY = {"use_celery": True, "include_example_app": True, "use_sentry": True}
 
 

@@ -225,4 +225,4 @@ def locked_versions(lock: Path) -> set[tuple[str, str]]:
     }
 
 
-TEMPLATE_LOCK = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "uv.lock"
+TEMPLATE_LOCK = TEMPLATE_DIR / "{{cookiecutter.project_slug or 'empty_slug'}}" / "uv.lock"

@@ -30,7 +30,7 @@ def load_hook() -> ModuleType:
 hook = load_hook()
 
 HOOK_SOURCE = (TEMPLATE_DIR / "hooks" / "post_gen_project.py").read_text(encoding="utf-8")
-PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug or 'empty_slug'}}"
 LICENSE_IDS = ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"]
 CELERY_FILES = [
     "config/celery.py",

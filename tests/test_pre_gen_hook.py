@@ -631,6 +631,13 @@ CLI_REJECTIONS = [
         "(a-z, 0-9 and _, starting with a letter), e.g. project_slug=my_service",
     ),
     (
+        # The template's folder renders to a fallback name for an empty slug: otherwise the
+        # project directory would be the output directory, which cookiecutter refuses first.
+        "project_slug=",
+        "Error: project_slug: '' is not a lowercase Python identifier "
+        "(a-z, 0-9 and _, starting with a letter), e.g. project_slug=my_service",
+    ),
+    (
         "project_slug=json",
         "Error: project_slug: 'json' would shadow the standard-library module 'json', "
         "e.g. project_slug=my_service",
@@ -674,6 +681,23 @@ def test_cli_rejects_kubernetes_without_docker_and_leaves_no_directory(
     ran = cookiecutter_cli("--no-input", str(TEMPLATE_DIR), "use_kubernetes=yes", "use_docker=no")
 
     assert_rejected_by_the_hook(ran, [KUBERNETES_WITHOUT_DOCKER])
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["", " "])
+def test_cli_rejects_a_blank_project_name_and_the_empty_slug_it_makes(
+    cookiecutter_cli: Cli, tmp_path: Path, name: str
+) -> None:
+    ran = cookiecutter_cli("--no-input", str(TEMPLATE_DIR), f"project_name={name}")
+
+    assert_rejected_by_the_hook(
+        ran,
+        [
+            f"Error: project_name: {name!r} is empty, e.g. project_name='My Service'",
+            "Error: project_slug: '' is not a lowercase Python identifier "
+            "(a-z, 0-9 and _, starting with a letter), e.g. project_slug=my_service",
+        ],
+    )
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -784,13 +808,10 @@ def test_cli_refuses_a_bad_choice_or_boolean_itself_before_the_hook(
     assert list((tmp_path / "out").iterdir()) == []
 
 
-@pytest.mark.parametrize("key_value", ["project_slug=", "project_slug=.", "project_name= "])
-def test_cli_stops_at_an_empty_slug_before_the_hook(
-    cookiecutter_cli: Cli, tmp_path: Path, key_value: str
-) -> None:
-    """An empty slug (or '.') names the output directory itself, which exists: cookiecutter
-    stops before the hook with 'directory already exists' and creates nothing."""
-    ran = cookiecutter_cli("--no-input", str(TEMPLATE_DIR), key_value)
+def test_cli_stops_at_a_dot_slug_before_the_hook(cookiecutter_cli: Cli, tmp_path: Path) -> None:
+    """A slug '.' names the output directory itself, which exists: cookiecutter stops before
+    the hook with 'directory already exists' and creates nothing."""
+    ran = cookiecutter_cli("--no-input", str(TEMPLATE_DIR), "project_slug=.")
 
     assert ran.returncode == 1
     assert ran.stdout.splitlines()[-1] == f'Error: "{tmp_path / "out"}" directory already exists'

@@ -47,6 +47,12 @@ def project(request: pytest.FixtureRequest, shared_bake: Bake) -> Path:
     return shared_bake(use_kubernetes=True, **request.param)
 
 
+@pytest.fixture(scope="module")
+def celery_project(shared_bake: Bake) -> Path:
+    """The bake with worker and beat manifests (the defaults have Celery)."""
+    return shared_bake(use_kubernetes=True)
+
+
 def base(project: Path) -> Path:
     return project / "k8s" / "base"
 
@@ -248,21 +254,17 @@ def test_web_service_autoscaler_and_budget_select_the_web_pods(project: Path) ->
     assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
 
 
-def test_beat_runs_once_and_a_rollout_never_runs_two(project: Path) -> None:
-    if not (base(project) / "beat.yaml").exists():
-        pytest.skip("no Celery, no beat")
-    beat = find(project, "Deployment", "beat")
+def test_beat_runs_once_and_a_rollout_never_runs_two(celery_project: Path) -> None:
+    beat = find(celery_project, "Deployment", "beat")
 
     assert beat["spec"]["replicas"] == 1
     assert beat["spec"]["strategy"] == {"type": "Recreate"}
     assert "beat" in beat["spec"]["template"]["spec"]["containers"][0]["command"]
 
 
-def test_worker_outlives_the_longest_task_on_shutdown(project: Path) -> None:
-    if not (base(project) / "worker.yaml").exists():
-        pytest.skip("no Celery, no worker")
-    worker = find(project, "Deployment", "worker")
-    hard_limit = settings_assignment(project, "base", "CELERY_TASK_TIME_LIMIT")
+def test_worker_outlives_the_longest_task_on_shutdown(celery_project: Path) -> None:
+    worker = find(celery_project, "Deployment", "worker")
+    hard_limit = settings_assignment(celery_project, "base", "CELERY_TASK_TIME_LIMIT")
 
     assert isinstance(hard_limit, int)
     assert worker["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] > hard_limit

@@ -420,6 +420,7 @@ QUEUE_TASKS = """\
 import time
 from celery import signals
 from {slug}.users.models import User
+from {slug}.users.services import welcome_new_user
 
 def published(headers=None, **kwargs):
     print("PUBLISHED", headers["id"], headers["argsrepr"], flush=True)
@@ -427,6 +428,7 @@ def published(headers=None, **kwargs):
 signals.after_task_publish.connect(published, weak=False)
 for address in {addresses!r}:
     user = User.objects.create_user(email=address)  # no password: nothing to hash
+    welcome_new_user(user)  # as the admin does when it adds a user
     print("USER", address, user.pk, flush=True)
     time.sleep(0.15)
 """

@@ -212,11 +212,19 @@ def test_bake_passes_gate(gated: Gated) -> None:
 
 
 @pytest.mark.parametrize("gated", [WITH_NEW_APP], ids=[combination_id(WITH_NEW_APP)], indirect=True)
-def test_app_made_by_make_app_passes_the_gate(gated: Gated) -> None:
+def test_app_made_by_make_app_passes_the_gate(gated: Gated, run: Callable[..., Ran]) -> None:
     gated.require_gate()
     app = gated.project / gated.project.name / NEW_APP
     assert (app / "apps.py").is_file(), f"`make app` made no app: {app.parent.parent}/make-app.log"
-    assert f"{gated.project.name}/{NEW_APP}/tests/test_apps.py ." in gated.gate.output
+    # The gate's pytest (parallel: it names no test files) collects the new app's tests too.
+    collected = run(
+        ["uv", "run", "pytest", "--collect-only", "-q", "-n0"],
+        cwd=gated.project,
+        timeout=120,
+        log=gated.project.parent / "collect.log",
+    )
+    collected.expect_success()
+    assert f"{gated.project.name}/{NEW_APP}/tests/test_apps.py::" in collected.output
 
 
 def test_gate_runs_on_the_chosen_python(gated: Gated, run: Callable[..., Ran]) -> None:

@@ -176,10 +176,9 @@ def get(port: int, path: str) -> tuple[int, dict[str, Any]]:
         connection.close()
 
 
-@pytest.fixture(scope="module")
-def system(shared_bake: Bake, bake_env: dict[str, str]) -> Iterator[System]:
-    """The default bake installed without dev dependencies, migrated, beside its servers."""
-    project = shared_bake()
+def install_for_production(project: Path, bake_env: dict[str, str]) -> tuple[Path, Path]:
+    """Install `project` beside it without dev dependencies, as an image does; write the helper
+    scripts the processes import. Returns the virtualenv and the helpers' folder."""
     logs = project.parent
     venv = logs / "prod-venv"
     install_env = bake_env | {"UV_PROJECT_ENVIRONMENT": str(venv)}
@@ -192,6 +191,15 @@ def system(shared_bake: Bake, bake_env: dict[str, str]) -> Iterator[System]:
     helpers.mkdir()
     (helpers / "drive.py").write_text(DRIVER, encoding="utf-8")
     (helpers / "shortened_settings.py").write_text(SHORTENED_SETTINGS, encoding="utf-8")
+    return venv, helpers
+
+
+@pytest.fixture(scope="module")
+def system(shared_bake: Bake, bake_env: dict[str, str]) -> Iterator[System]:
+    """The default bake installed without dev dependencies, migrated, beside its servers."""
+    project = shared_bake()
+    logs = project.parent
+    venv, helpers = install_for_production(project, bake_env)
 
     with contextlib.ExitStack() as servers:
         env = bake_env | {

@@ -37,9 +37,8 @@ from tests.conftest import Bake
 from tests.runner import run_bounded, start_in_group, stop_group
 from tests.services import free_port, postgres_server, redis_server
 from tests.test_celery_integration import (
-    DRIVER,
-    SHORTENED_SETTINGS,
     SmtpSink,
+    install_for_production,
     smtp_sink,
     tail,
     wait_until,
@@ -210,17 +209,7 @@ class Cluster:
 def cluster(shared_bake: Bake, bake_env: dict[str, str]) -> Iterator[Cluster]:
     project = shared_bake(use_kubernetes=True)
     logs = project.parent
-    venv = logs / "prod-venv"
-    install_env = bake_env | {"UV_PROJECT_ENVIRONMENT": str(venv)}
-    # A fresh bake's uv.lock lacks the project's own entry: `uv lock` adds it, changing nothing
-    # else, so that the production install can then insist on the lock as it is.
-    for command in (["uv", "lock"], ["uv", "sync", "--locked", "--no-dev"]):
-        log = logs / f"{command[1]}.log"
-        run_bounded(command, project, install_env, INSTALL_TIMEOUT, log).expect_success()
-    helpers = logs / "helpers"
-    helpers.mkdir()
-    (helpers / "drive.py").write_text(DRIVER, encoding="utf-8")
-    (helpers / "shortened_settings.py").write_text(SHORTENED_SETTINGS, encoding="utf-8")
+    venv, helpers = install_for_production(project, bake_env)
     config = yaml.safe_load((project / "k8s" / "base" / "configmap.yaml").read_text())["data"]
     secret_keys = [
         line.partition("=")[0]

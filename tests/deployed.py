@@ -71,6 +71,16 @@ def totp_code(secret: str, at: float | None = None) -> str:
     return f"{value % 1_000_000:06d}"
 
 
+def fresh_totp_code(secret: str, margin: float = 10.0) -> str:
+    """The current code, at least `margin` seconds before it changes (waiting for the next period
+    if need be): the server accepts only the current period's code, and a busy machine may take
+    seconds between reading a code and sending it."""
+    left = 30 - time.time() % 30
+    if left < margin:
+        time.sleep(left + 0.1)
+    return totp_code(secret)
+
+
 @dataclass(frozen=True)
 class Reply:
     status: int

@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from tests.conftest import TEMPLATE_DIR, Bake
-from tests.deployed import Server, deployed, totp_code
+from tests.deployed import Server, deployed, fresh_totp_code
 from tests.services import SmtpSink, free_port, smtp_sink
 
 pytestmark = pytest.mark.integration
@@ -95,15 +95,16 @@ class Visit:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 
-    def log_in_to_admin(self, site: Server, code: str = "") -> None:
-        """The admin's log-in is the site's: password, then a code (a recovery code unless
-        `code` is given)."""
+    def log_in_to_admin(self, site: Server, *, with_authenticator: bool = False) -> None:
+        """The admin's log-in is the site's: password, then a code (the authenticator app's,
+        read when the page asks for it, or a recovery code)."""
         self.page.goto(f"{site.admin_path}login/")
         self.page.fill("#id_login", site.superuser[0])
         self.page.fill("#id_password", site.superuser[1])
         self.page.click("main button[type=submit]")
         self.page.wait_for_url("**/accounts/2fa/authenticate/")
-        self.page.fill("#id_code", code or site.recovery_code())
+        code = fresh_totp_code(site.totp_secret) if with_authenticator else site.recovery_code()
+        self.page.fill("#id_code", code)
         self.page.click("main button[type=submit]")
         self.page.wait_for_url(f"**{site.admin_path}")
 
@@ -208,7 +209,7 @@ def test_a_password_is_reset_by_email_then_staff_log_in_with_a_code(
     page.click("main button[type=submit]")
     page.wait_for_url("**/accounts/password/reset/key/done/")
 
-    visit.log_in_to_admin(site, code=totp_code(site.totp_secret))
+    visit.log_in_to_admin(site, with_authenticator=True)
 
     assert page.locator("#site-name").is_visible()
     visit.screenshot("admin-after-totp")

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import Bake
-from tests.deployed import HOST, Reply, Server, deployed, totp_code
+from tests.deployed import HOST, Reply, Server, deployed, fresh_totp_code
 
 pytestmark = pytest.mark.integration
 
@@ -330,7 +330,7 @@ def test_the_database_connection_is_checked_only_when_idle_and_replaced_when_dea
 
 
 def test_staff_log_in_with_the_authenticator_app_code(server: Server) -> None:
-    session = log_in(server, totp_code(server.totp_secret))
+    session = log_in(server, fresh_totp_code(server.totp_secret))
 
     admin = server.request(server.admin_path, headers={"Cookie": f"__Secure-sessionid={session}"})
 

@@ -7,12 +7,8 @@ once (tests/conftest.py keeps the tests of one combination on one xdist worker),
 tests after that read what the gate left: the Python it ran on, the re-locked uv.lock, the files.
 """
 
-import contextlib
 import itertools
 import json
-import os
-import re
-import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +23,7 @@ from tests.combinations import (
     covering_set,
     is_supported,
 )
+from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_mypy_cache
 from tests.properties import (
     TEMPLATE_LOCK,
     exposed_secrets,
@@ -38,16 +35,11 @@ from tests.properties import (
 )
 from tests.runner import Ran
 
-# Seconds one `make gate` may take: about a minute on 2 cores running two gates at a time, warm
-# uv cache or cold; the margin is for slower machines, not for a hanging command.
-GATE_TIMEOUT = 20 * 60
 COVERING_SET = covering_set()
 # The defaults also get a new app, made by `make app` before the gate runs: the app that one
 # command makes must pass the gate untouched.
 NEW_APP = "billing"
 WITH_NEW_APP = COVERING_SET[0]
-# pytest's closing line, with at least one passed test: exit code 5 (no test ran) has none.
-PYTEST_PASSED = re.compile(r"^=+ (?:.*, )?[1-9]\d* passed\b.* in .*=+$", re.MULTILINE)
 
 
 # --- The covering set, checked against cookiecutter.json -------------------------------------
@@ -143,37 +135,6 @@ def gated_bakes() -> dict[str, Gated]:
     return {}
 
 
-@pytest.fixture(scope="session")
-def mypy_caches(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the first gate on each Python leaves its mypy cache for the others, across workers.
-
-    mypy checks most of its time in the type stubs of Django and DRF, the same in every bake.
-    A copy of another bake's cache is safe: mypy re-checks every module whose source or
-    dependencies differ (it compares contents, not only paths and times), and reuses the rest.
-    """
-    return tmp_path_factory.getbasetemp().parent / "mypy-caches"
-
-
-def seed_mypy_cache(project: Path, caches: Path, python_version: str) -> None:
-    """Start the bake's mypy cache from an earlier gate's, if one has finished."""
-    seed = caches / python_version
-    if seed.is_dir():
-        shutil.copytree(seed, project / ".mypy_cache")
-
-
-def keep_mypy_cache(project: Path, caches: Path, python_version: str) -> None:
-    """Offer this bake's mypy cache to later gates (the first one to finish wins)."""
-    seed = caches / python_version
-    if seed.exists() or not (project / ".mypy_cache").is_dir():
-        return
-    caches.mkdir(exist_ok=True)
-    staging = caches / f"{python_version}-{os.getpid()}"
-    shutil.copytree(project / ".mypy_cache", staging)
-    with contextlib.suppress(OSError):  # another worker's copy got there first
-        staging.rename(seed)
-    shutil.rmtree(staging, ignore_errors=True)
-
-
 @pytest.fixture(
     params=[
         pytest.param(combination, id=combination_id(combination), marks=pytest.mark.gate)
@@ -192,16 +153,19 @@ def gated(
     key = combination_id(combination)
     if key not in gated_bakes:
         project = shared_bake(**combination)
+        # Other gates run their pytest in one process (bake_env); this one as the project says:
+        # in parallel on every core.
+        as_configured = {"PYTEST_ADDOPTS": ""} if combination == WITH_NEW_APP else {}
         if combination == WITH_NEW_APP:
             app_log = project.parent / "make-app.log"
             run(["make", "app", f"name={NEW_APP}"], cwd=project, timeout=300, log=app_log)
         files_before = frozenset(str(path.relative_to(project)) for path in project_files(project))
         log = project.parent / "gate.log"
-        python_version = str(combination["python_version"])
-        seed_mypy_cache(project, mypy_caches, python_version)
-        gate = run(["make", "gate"], cwd=project, timeout=GATE_TIMEOUT, log=log)
-        if gate.ok:
-            keep_mypy_cache(project, mypy_caches, python_version)
+        gate = gate_with_shared_mypy_cache(
+            project,
+            mypy_caches,
+            lambda: run(["make", "gate"], project, GATE_TIMEOUT, log, env=as_configured),
+        )
         gated_bakes[key] = Gated(combination, project, files_before, gate)
     return gated_bakes[key]
 

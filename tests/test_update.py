@@ -25,9 +25,9 @@ import pytest
 
 from tests.combinations import TEMPLATE_DIR, Value
 from tests.conftest import bake_into
+from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_mypy_cache
 from tests.properties import TEMPLATE_LOCK, locked_versions, project_files
 from tests.runner import Ran, run_bounded
-from tests.test_gate import GATE_TIMEOUT, PYTEST_PASSED
 
 CHANGELOG = TEMPLATE_DIR / "CHANGELOG.md"
 RELEASE_HEADING = re.compile(r"^## (?P<version>\d{4}\.\d{1,2}\.\d+) \(\d{4}-\d\d-\d\d\)$", re.M)
@@ -427,6 +427,7 @@ def test_team_project_from_the_previous_release_takes_this_release(
     template_repo: TemplateRepo,
     tmp_path: Path,
     git_env: dict[str, str],
+    mypy_caches: Path,
 ) -> None:
     previous = template_repo.previous
     assert previous.commit
@@ -474,6 +475,8 @@ def test_team_project_from_the_previous_release_takes_this_release(
     assert release_missing(project, fresh, baked, team_added, team_modified) == []
     assert cruft_state.get("skip") is None, "the After notes take the skip list out again"
 
-    gate = run("gate", ["make", "gate"], timeout=GATE_TIMEOUT)
+    gate = gate_with_shared_mypy_cache(
+        project, mypy_caches, lambda: run("gate", ["make", "gate"], timeout=GATE_TIMEOUT)
+    )
     gate.expect_success()
     assert PYTEST_PASSED.search(gate.output), "the gate's pytest reported no passed test"

@@ -30,13 +30,17 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 BOUNDARIES = os.environ.get("FUZZ_BOUNDARIES") == "1"
 
 
+# One handler for every request, as a server has: building one loads the middleware anew.
+handler = WSGIHandler()
+
+
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     """The project as a WSGI app that leaves the test's database connection open between
     requests, as Django's test client does: a request's end normally closes old connections."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        response = WSGIHandler()(environ, start_response)
+        response = handler(environ, start_response)
         try:
             return [b"".join(response)]
         finally:
@@ -59,6 +63,8 @@ def token(db: None) -> str:
     return UserFactory.create().issue_token()[0]
 
 
+# Not traced for coverage (the other tests cover every line): tracing doubled its time.
+@pytest.mark.no_cover
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,

@@ -19,6 +19,7 @@ handler with the same settings and services: SQL statements (the connection heal
 
 import contextlib
 import json
+import os
 import re
 import secrets
 import shutil
@@ -28,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.in_bake import run_in_bake, slug_of
 from tests.runner import start_in_group, stop_group
 from tests.services import free_port, postgres_server, redis_server, wait_until_listening
 
@@ -201,21 +203,6 @@ def median(loads: list[Load]) -> Load:
     )
 
 
-def python(project: Path, code: str, env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [str(project / ".venv" / "bin" / "python"), "-c", code, *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"the benchmark's setup failed:\n{result.stderr}")
-    return result.stdout.strip().splitlines()[-1]
-
-
 def measure(
     project: Path,
     workdir: Path,
@@ -226,7 +213,7 @@ def measure(
     connections: int = 8,
 ) -> dict[str, object]:
     """Serve the bake (prod settings) and the bare project side by side; load them in turn."""
-    slug = next(p.parent.parent.name for p in project.glob("*/users/models.py"))
+    slug = slug_of(project)
     gunicorn = str(project / ".venv" / "bin" / "gunicorn")
     endpoints = {
         name: url
@@ -255,13 +242,15 @@ def measure(
             check=True,
         )
         tokens = json.loads(
-            python(project, MAKE_USERS.format(users=USERS, rows=ROWS, slug=slug), prod)
+            run_in_bake(project, MAKE_USERS.format(users=USERS, rows=ROWS, slug=slug), prod)
         )
         round_trips = json.loads(
-            python(project, COUNT_ROUND_TRIPS, prod, json.dumps(endpoints), json.dumps(tokens[:21]))
+            run_in_bake(
+                project, COUNT_ROUND_TRIPS, prod, json.dumps(endpoints), json.dumps(tokens[:21])
+            )
         )
         script = token_script(tokens, workdir / "tokens.lua")
-        workers = python(project, "import config.gunicorn as g; print(g.workers)", prod)
+        workers = run_in_bake(project, "import config.gunicorn as g; print(g.workers)", prod)
         # The bare project gets the same gunicorn configuration, from the bake's config module.
         bare = env | {
             "GUNICORN_BIND": f"127.0.0.1:{ports['bare']}",
@@ -284,6 +273,9 @@ def measure(
                 workdir / "bare-gunicorn.log",
             ),
         ):
+            # The setup's writes (the bake, 1,000 users, their projects) reach the disk now, not
+            # in the kernel's writeback during the first rounds, which it would slow.
+            os.sync()
             for port in ports.values():  # warm-up: connections, caches, lazy imports
                 for url in endpoints.values():
                     load(f"http://127.0.0.1:{port}{url}", script, 2, connections)

@@ -6,8 +6,9 @@ A list without N+1 queries costs the same at 10 rows as at 100.
 """
 
 import json
-import subprocess
 from pathlib import Path
+
+from benchmarks.in_bake import run_in_bake, slug_of
 
 SCRIPT = """\
 import json, os, sys
@@ -60,17 +61,7 @@ print(json.dumps(counts))
 
 
 def measure(project: Path, env: dict[str, str]) -> dict[str, dict[str, int]]:
-    slug = next(p.parent.parent.name for p in project.glob("*/users/models.py"))
-    result = subprocess.run(
-        [str(project / ".venv" / "bin" / "python"), "-c", SCRIPT.format(slug=slug)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    counts: dict[str, dict[str, int]] = json.loads(
+        run_in_bake(project, SCRIPT.format(slug=slug_of(project)), env)
     )
-    if result.returncode != 0:
-        raise SystemExit(f"counting queries failed:\n{result.stdout}{result.stderr}")
-    counts: dict[str, dict[str, int]] = json.loads(result.stdout.strip().splitlines()[-1])
     return counts

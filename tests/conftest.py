@@ -170,8 +170,34 @@ def run_hook(tmp_path_factory: pytest.TempPathFactory) -> RunHook:
 GATED_IDS = frozenset(combination_id(combination) for combination in covering_set())
 # Modules whose tests share servers and a bake started once by a module-scoped fixture.
 SHARED_FIXTURE_MODULES = frozenset(
-    {"tests/test_celery_integration.py", "tests/test_prod_live.py", "tests/test_scale_out.py"}
+    {
+        "tests/test_browser.py",
+        "tests/test_celery_integration.py",
+        "tests/test_prod_live.py",
+        "tests/test_scale_out.py",
+    }
 )
+# Modules by the time their scopes take, longest first. xdist hands scopes out in collection
+# order (--no-loadscope-reorder, pyproject.toml): a long scope handed out last would keep one
+# worker busy while the others have finished.
+LONGEST_FIRST = (
+    "tests/test_gate.py",
+    "tests/test_update.py",
+    "tests/test_browser.py",
+    "tests/test_scale_out.py",
+    "tests/test_prod_live.py",
+    "tests/test_celery_integration.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests of LONGEST_FIRST first, in that order; the others keep theirs."""
+
+    def rank(item: pytest.Item) -> int:
+        module = item.nodeid.partition("::")[0]
+        return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
 
 
 class GatedBakeScheduling(LoadScopeScheduling):
@@ -179,7 +205,7 @@ class GatedBakeScheduling(LoadScopeScheduling):
 
     A scope is the combination's test id (`[username-nocelery-py3.12-MIT]`) for the tests of
     test_gate.py that read a gated bake, the module for SHARED_FIXTURE_MODULES, and the test
-    itself for every other test; scopes with the most tests are handed out first. `--dist
+    itself for every other test; scopes are handed out longest first (LONGEST_FIRST). `--dist
     loadgroup` with xdist_group marks would say the same, but it silently stops grouping with
     pytest 9.2 (pytest-xdist#1386).
     """

@@ -129,14 +129,27 @@ class Server:
         body: str | None = None,
     ) -> Reply:
         """One request to gunicorn, with the headers the proxy in front adds."""
-        proxy = {"Host": HOST} | ({"X-Forwarded-Proto": "https"} if https else {})
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            connection.request(method, path, body=body, headers=proxy | (headers or {}))
-            response = connection.getresponse()
-            return Reply(response.status, response.headers, response.read().decode("latin-1"))
-        finally:
-            connection.close()
+        return request(self.port, path, method=method, https=https, headers=headers, body=body)
+
+
+def request(
+    port: int,
+    path: str,
+    *,
+    method: str = "GET",
+    https: bool = True,
+    headers: dict[str, str] | None = None,
+    body: str | None = None,
+) -> Reply:
+    """One request to a web process on `port`, with the headers the proxy in front adds."""
+    proxy = {"Host": HOST} | ({"X-Forwarded-Proto": "https"} if https else {})
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=proxy | (headers or {}))
+        response = connection.getresponse()
+        return Reply(response.status, response.headers, response.read().decode("latin-1"))
+    finally:
+        connection.close()
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], *logs: Path) -> None:

@@ -25,7 +25,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -34,6 +33,7 @@ import pytest
 import yaml
 
 from tests.conftest import Bake
+from tests.deployed import Reply, request
 from tests.runner import run_bounded, start_in_group, stop_group
 from tests.services import free_port, postgres_server, redis_server
 from tests.test_celery_integration import (
@@ -75,39 +75,6 @@ def init_command(project: Path, manifest: str) -> list[str]:
 # --- HTTP as the load balancer in front would send it ------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    headers: http.client.HTTPMessage
-    body: str
-
-    def cookie(self, name: str) -> str:
-        jar = SimpleCookie()
-        for line in self.headers.get_all("Set-Cookie") or []:
-            jar.load(line)
-        return jar[name].value
-
-
-def request(
-    port: int,
-    path: str,
-    *,
-    method: str = "GET",
-    body: str | None = None,
-    headers: dict[str, str] | None = None,
-    host: str = "example.com",
-) -> Reply:
-    """One request to a web process, with the headers a TLS-terminating proxy adds."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        proxy = {"Host": host, "X-Forwarded-Proto": "https"}
-        connection.request(method, path, body=body, headers=proxy | (headers or {}))
-        response = connection.getresponse()
-        return Reply(response.status, response.headers, response.read().decode())
-    finally:
-        connection.close()
-
-
 def post_json(port: int, path: str, data: dict[str, Any], token: str | None = None) -> Reply:
     headers = {"Content-Type": "application/json"}
     if token:
@@ -143,7 +110,7 @@ def sign_in(port: int, login: str, password: str) -> str:
             form[name] = login
         elif kind == "hidden":
             form[name] = value
-    csrf_cookie = page.cookie("__Secure-csrftoken")
+    csrf_cookie = page.cookies()["__Secure-csrftoken"].value
     reply = request(
         port,
         "/accounts/login/",
@@ -156,7 +123,7 @@ def sign_in(port: int, login: str, password: str) -> str:
         },
     )
     assert reply.status == 302, reply.body[:2000]
-    return reply.cookie("__Secure-sessionid")
+    return reply.cookies()["__Secure-sessionid"].value
 
 
 # --- The installed project, as the manifests run it ---------------------------------------------
@@ -197,12 +164,14 @@ class Cluster:
         return json.loads(ran.output.strip().splitlines()[-1].removeprefix("RESULT "))
 
     def stop_all(self) -> None:
-        """SIGTERM to every process group at once (graceful shutdowns side by side), then wait."""
+        """SIGTERM to every process group at once (graceful shutdowns side by side), then wait
+        STOP_TIMEOUT in all (not each) before SIGKILL."""
         for process in self.started:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
         for process in reversed(self.started):
-            stop_group(process, STOP_TIMEOUT)
+            stop_group(process, max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture(scope="module")

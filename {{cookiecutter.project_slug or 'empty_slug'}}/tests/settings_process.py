@@ -193,6 +193,7 @@ def run(args: list[str], module: str, env: dict[str, str]) -> subprocess.Complet
     command_env = {**_system_env(), **env, "DJANGO_SETTINGS_MODULE": module}
     server.stdin.write(json.dumps([args, command_env]) + "\n")
     server.stdin.flush()
+    # Every command ends within 60 s (its alarm), so the answer always comes.
     answer = server.stdout.readline()
     assert answer, f"the fork server stopped (exit {server.wait()})"
     returncode, stdout, stderr = json.loads(answer)

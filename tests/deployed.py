@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,17 +120,9 @@ class Server:
         """A recovery code not used yet: each one logs in once."""
         return self.recovery_codes.pop()
 
-    def request(
-        self,
-        path: str,
-        *,
-        method: str = "GET",
-        https: bool = True,
-        headers: dict[str, str] | None = None,
-        body: str | None = None,
-    ) -> Reply:
-        """One request to gunicorn, with the headers the proxy in front adds."""
-        return request(self.port, path, method=method, https=https, headers=headers, body=body)
+    def request(self, path: str, **options: Any) -> Reply:
+        """One request to this server's gunicorn: `request(port, path, ...)` below."""
+        return request(self.port, path, **options)
 
 
 def request(

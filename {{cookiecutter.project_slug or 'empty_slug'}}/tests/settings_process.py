@@ -106,19 +106,22 @@ print(json.dumps(loaded, default=repr))
 
 # Reads one command per line (JSON: arguments, environment), answers one line per command.
 _FORK_SERVER = """
-import importlib, json, os, runpy, signal, sys, tempfile, traceback
+import gc, importlib, json, os, runpy, signal, sys, tempfile, traceback
 
 # Libraries only: importing one of them reads no setting and no environment variable.
 PRELOAD = [
-    "django.core.management", "django.db.models", "django.http", "django.test", "django.urls",
-    "gunicorn.app.wsgiapp", "psycopg", "redis", "rest_framework.serializers",
-    "whitenoise.middleware",
+    "django.contrib.admin", "django.contrib.staticfiles.handlers", "django.core.management",
+    "django.db.models", "django.http", "django.test", "django.urls",
+    "django_filters.rest_framework", "django_stubs_ext", "environ", "fido2.server",
+    "gunicorn.app.wsgiapp", "psycopg", "pythonjsonlogger.json", "redis",
+    "rest_framework.serializers", "whitenoise.middleware",
 {%- if cookiecutter.use_celery %}
     "celery", "kombu.transport.redis",
 {%- endif %}
 ]
 for name in PRELOAD:
     importlib.import_module(name)
+gc.freeze()  # a fork's garbage collections skip what it inherits, and its memory stays shared
 
 
 # Runs `python *args` in this forked process, then exits with its status.
@@ -164,6 +167,7 @@ for line in sys.stdin:
             file.seek(0)
             captured.append(file.read().decode(errors="replace"))
     print(json.dumps([os.waitstatus_to_exitcode(status), *captured]), flush=True)
+os._exit(0)  # input closed: the session is over, nothing to clean up
 """
 
 

@@ -40,6 +40,13 @@ def _forget_queued() -> None:
 
 
 @pytest.fixture
+def task_modules(db: None) -> None:
+    """Every app's tasks, imported as a worker imports them when it starts: that runs Django's
+    system checks, and a model's JSON field check asks the database what it supports."""
+    app.loader.import_default_modules()
+
+
+@pytest.fixture
 def real_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     """A broker as in production, but Kombu's in-memory one: no server needed."""
     monkeypatch.setitem(app.conf, "task_always_eager", False)
@@ -70,8 +77,8 @@ def test_tasks_have_time_limits() -> None:
     assert 0 < app.conf.task_soft_time_limit < app.conf.task_time_limit
 
 
+@pytest.mark.usefixtures("task_modules")
 def test_redis_redelivers_only_tasks_that_outlived_every_limit_and_countdown() -> None:
-    app.loader.import_default_modules()
     longest_countdown = max(
         # Celery's own defaults: retry_backoff_max 600 s; without backoff, default_retry_delay.
         getattr(task, "retry_backoff_max", 600)
@@ -91,14 +98,13 @@ def test_the_broker_connection_never_waits_forever() -> None:
     assert app.conf.broker_connection_retry_on_startup is True
 
 
+@pytest.mark.usefixtures("task_modules")
 def test_tasks_are_discovered() -> None:
-    app.loader.import_default_modules()
-
     assert "{{ cookiecutter.project_slug }}.users.tasks.send_welcome_email" in app.tasks
 
 
+@pytest.mark.usefixtures("task_modules")
 def test_tasks_that_send_email_share_one_retry_recipe() -> None:
-    app.loader.import_default_modules()
     email_tasks = [task for name, task in app.tasks.items() if name.endswith("_email")]
 
     assert email_tasks
@@ -106,9 +112,8 @@ def test_tasks_that_send_email_share_one_retry_recipe() -> None:
         assert {option: getattr(task, option) for option in EMAIL_RETRY} == EMAIL_RETRY
 
 
+@pytest.mark.usefixtures("task_modules")
 def test_every_periodic_task_exists() -> None:
-    app.loader.import_default_modules()
-
     assert app.conf.beat_schedule
     for entry in app.conf.beat_schedule.values():
         assert entry["task"] in app.tasks

@@ -1,16 +1,11 @@
 """The API token endpoint honours the site's lockout, inactive accounts and MFA."""
 
-import os
 from collections.abc import Callable
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
 from pytest_django.fixtures import Settings
 from rest_framework import status
 from rest_framework.test import APIClient
@@ -117,25 +112,3 @@ def test_logout_everywhere_ends_sessions_and_revokes_tokens(
     assert response.status_code == status.HTTP_204_NO_CONTENT
     assert browser.get(reverse("account_change_password")).status_code == 302
     assert api_client.get(reverse("user-me")).status_code == status.HTTP_401_UNAUTHORIZED
-
-
-@given(login=st.text(max_size=300), password=st.text(max_size=5000), code=st.text(max_size=80))
-@hypothesis_settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "5")) * 4,  # `make test`: 15
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-def test_any_input_to_the_token_endpoint_gets_a_clear_answer(
-    api_client: APIClient, user: User, login: str, password: str, code: str
-) -> None:
-    """Fuzzing beside Schemathesis's (fuzz/test_api.py): any text, NUL characters and
-    overlong values included, for an account with an authenticator app: a 4xx, never a 500."""
-    if not Authenticator.objects.filter(user=user).exists():
-        enrol_totp(user)
-    for name in (login, user.get_username()):  # an unknown account and the real one
-        data = {User.USERNAME_FIELD: name, "password": password, "code": code}
-
-        response = api_client.post(TOKEN_URL, data, format="json")
-
-        assert response.status_code in (400, 429), response.content
-        assert response.json()

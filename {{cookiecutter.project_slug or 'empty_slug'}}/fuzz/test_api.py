@@ -8,7 +8,6 @@ generated requests. `make test` (part of `make gate`) and `make fuzz` run it; th
 """
 
 import json
-import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -23,10 +22,13 @@ from rest_framework.renderers import JSONRenderer
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from {{ cookiecutter.project_slug }}.users.tests.factories import UserFactory
+from fuzz import EXAMPLES
+from {{ cookiecutter.project_slug }}.users.models import User
 
 BASE_URL = "http://testserver"
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+
+# Untraced by coverage (`make test`): tracing doubled its time; the other tests cover every line.
+pytestmark = pytest.mark.no_cover
 
 
 # One handler for every request, as a server has: building one loads the middleware anew.
@@ -58,12 +60,10 @@ schema.config.phases.coverage.enabled = True  # the boundary values: most of its
 
 
 @pytest.fixture
-def token(db: None) -> str:
-    return UserFactory.create().issue_token()[0]
+def token(user: User) -> str:
+    return user.issue_token()[0]
 
 
-# Not traced for coverage (the other tests cover every line): tracing doubled its time.
-@pytest.mark.no_cover
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,

@@ -5,14 +5,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from knox.crypto import hash_token
 from knox.models import AuthToken
-from pytest_django import DjangoAssertNumQueries
+from knox.settings import CONSTANTS
+from pytest_django import DjangoAssertNumQueries, Settings
 from rest_framework import serializers, status
 from rest_framework.test import APIClient
 
+from {{ cookiecutter.project_slug }}.users.authentication import token_lookup
 from {{ cookiecutter.project_slug }}.users.models import User
 from {{ cookiecutter.project_slug }}.users.serializers import UserSerializer
 from {{ cookiecutter.project_slug }}.users.tests.factories import PASSWORD, UserFactory
@@ -228,6 +231,60 @@ def test_an_expired_token_is_refused_and_deleted(api_client: APIClient, user: Us
 
     assert client.get(ME_URL).status_code == status.HTTP_401_UNAUTHORIZED
     assert not AuthToken.objects.filter(user=user).exists()
+
+
+@pytest.mark.django_db
+def test_an_inactive_users_token_is_refused(api_client: APIClient, user: User) -> None:
+    client = token_client(api_client.post(TOKEN_URL, credentials(user)).json()["token"])
+    User.objects.filter(pk=user.pk).update(is_active=False)
+
+    assert client.get(ME_URL).status_code == status.HTTP_401_UNAUTHORIZED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", ["Token \xe9t\xe9", "Token " + "0" * 64, "Token a b"])
+def test_a_malformed_or_unknown_token_is_a_401(api_client: APIClient, header: str) -> None:
+    """Header bytes that are not UTF-8 included: knox itself answered those with a 500."""
+    response = api_client.get(ME_URL, HTTP_AUTHORIZATION=header)
+
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
+    assert response.json()["detail"].startswith("Invalid token")
+
+
+@pytest.mark.django_db
+def test_the_precompiled_token_query_finds_what_the_orm_finds(user: User) -> None:
+    token, _ = user.issue_token()
+    key = token[: CONSTANTS.TOKEN_KEY_LENGTH]
+    expected = AuthToken.objects.select_related("user").get(token_key=key)
+
+    (found,) = token_lookup("default").tokens(key)
+
+    def values(instance: Model) -> dict[str, object]:
+        return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+    assert values(found) == values(expected)
+    assert values(found.user) == values(expected.user)
+    assert token_lookup("default").tokens("0" * CONSTANTS.TOKEN_KEY_LENGTH) == []
+
+
+@pytest.mark.django_db
+def test_tokens_that_share_a_key_each_sign_in_their_own_user(user: User, other_user: User) -> None:
+    token, _ = user.issue_token()
+    key = token[: CONSTANTS.TOKEN_KEY_LENGTH]
+    other_token = key + "f" * (len(token) - len(key))
+    AuthToken(digest=hash_token(other_token), token_key=key, user=other_user).save()
+
+    assert token_client(other_token).get(ME_URL).json()["id"] == other_user.pk
+    assert token_client(token).get(ME_URL).json()["id"] == user.pk
+
+
+@pytest.mark.django_db
+def test_with_knox_auto_refresh_a_used_token_lives_longer(user: User, settings: Settings) -> None:
+    token, expiry = user.issue_token()
+    settings.REST_KNOX = {**settings.REST_KNOX, "AUTO_REFRESH": True, "MIN_REFRESH_INTERVAL": 0}
+
+    assert token_client(token).get(ME_URL).status_code == status.HTTP_200_OK
+    assert AuthToken.objects.get(user=user).expiry > expiry
 
 
 def test_profile_renders_as_a_model_serializer_of_its_fields_would(user: User) -> None:

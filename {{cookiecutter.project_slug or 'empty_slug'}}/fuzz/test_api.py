@@ -56,7 +56,7 @@ generator = SchemaGenerator()  # type: ignore[no-untyped-call]  # drf-spectacula
 openapi = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
 schema = schemathesis.openapi.from_dict(json.loads(JSONRenderer().render(openapi)))
 schema.app = application
-schema.config.phases.coverage.enabled = True  # the boundary values: most of its 20 s of CPU
+schema.config.phases.coverage.enabled = True  # the boundary values: most of its 15 s of CPU
 
 
 @pytest.fixture

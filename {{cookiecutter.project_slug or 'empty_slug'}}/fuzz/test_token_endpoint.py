@@ -33,7 +33,7 @@ def test_any_input_to_the_token_endpoint_gets_a_clear_answer(
     for name in (login, user.get_username()):  # an unknown account and the real one
         data = {User.USERNAME_FIELD: name, "password": password, "code": code}
 
-        response = api_client.post(TOKEN_URL, data, format="json")
+        response = api_client.post(TOKEN_URL, data)
 
         assert response.status_code in (400, 429), response.content
         assert response.json()

@@ -267,6 +267,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON in: a form or multipart body gets 415. DRF's other default parsers serve HTML forms,
+    # which this API has none of: fewer parsers to attack, no cross-site form post for a browser
+    # to send unasked, and one request format in the schema (and for the fuzz tests to cover).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "{{ cookiecutter.project_slug }}.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

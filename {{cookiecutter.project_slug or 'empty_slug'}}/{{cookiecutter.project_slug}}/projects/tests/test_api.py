@@ -88,7 +88,7 @@ def test_creating_an_assigned_task_emails_the_assignee(
     }
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = user_client.post(TASKS_URL, payload, format="json")
+        response = user_client.post(TASKS_URL, payload)
 
     assert response.status_code == status.HTTP_201_CREATED, response.json()
     assert response.json()["labels"] == [label.pk]
@@ -100,7 +100,7 @@ def test_an_assigned_task_needs_a_due_date(
 ) -> None:
     payload = {"project": project.pk, "title": "Vague", "assignee": other_user.pk}
 
-    response = user_client.post(TASKS_URL, payload, format="json")
+    response = user_client.post(TASKS_URL, payload)
 
     assert response.status_code == status.HTTP_400_BAD_REQUEST
     assert "due_date" in response.json()
@@ -113,7 +113,7 @@ def test_clearing_the_due_date_of_an_assigned_task_is_refused(
     task.save()
     services.assign_task(task, other_user)
 
-    response = user_client.patch(task_url(task), {"due_date": None}, format="json")
+    response = user_client.patch(task_url(task), {"due_date": None})
 
     assert response.status_code == status.HTTP_400_BAD_REQUEST
 
@@ -127,14 +127,14 @@ def test_reassigning_through_the_api_emails_the_new_assignee(
     payload = {"assignee": other_user.pk, "due_date": timezone.localdate().isoformat()}
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = user_client.patch(task_url(task), payload, format="json")
+        response = user_client.patch(task_url(task), payload)
 
     assert response.status_code == status.HTTP_200_OK
     assert [message.to for message in mail.outbox] == [[other_user.email]]
 
 
 def test_owner_renames_a_task(user_client: APIClient, task: Task) -> None:
-    response = user_client.patch(task_url(task), {"title": "Renamed"}, format="json")
+    response = user_client.patch(task_url(task), {"title": "Renamed"})
 
     assert response.status_code == status.HTTP_200_OK
     task.refresh_from_db()

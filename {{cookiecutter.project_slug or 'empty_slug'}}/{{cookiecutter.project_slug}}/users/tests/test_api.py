@@ -1,7 +1,9 @@
 """The users and auth API, for every role: anonymous, the user, another user and staff."""
 
+import json
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -23,6 +25,7 @@ from {{ cookiecutter.project_slug }}.users.tests.factories import PASSWORD, User
 ME_URL = reverse("user-me")
 USERS_URL = reverse("user-list")
 TOKEN_URL = reverse("auth-token")
+FORM = "application/x-www-form-urlencoded"
 
 
 def credentials(user: User, password: str = PASSWORD) -> dict[str, str]:
@@ -203,6 +206,26 @@ def test_schema_is_valid_openapi_without_warnings(tmp_path: Path) -> None:
     )
 
     assert "/api/auth/token/" in (tmp_path / "schema.yaml").read_text()
+
+
+def test_request_bodies_are_json_only(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.json"
+    call_command("spectacular", "--format", "openapi-json", "--file", str(schema))
+
+    operations = json.loads(schema.read_text())["paths"].values()
+    bodies = [op["requestBody"] for ops in operations for op in ops.values() if "requestBody" in op]
+    assert bodies
+    assert {media for body in bodies for media in body["content"]} == {"application/json"}
+
+
+@pytest.mark.django_db
+def test_a_form_body_gets_415(api_client: APIClient, user: User) -> None:
+    multipart = api_client.post(TOKEN_URL, credentials(user), format="multipart")
+    form = api_client.post(TOKEN_URL, urlencode(credentials(user)), content_type=FORM)
+
+    for response in (multipart, form):
+        assert response.status_code == status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+        assert "Unsupported media type" in response.json()["detail"]
 
 
 def test_pages_never_exceed_the_maximum_size(staff_client: APIClient) -> None:

@@ -1,13 +1,15 @@
 import django_filters
 
-from .models import Task, TaskQuerySet
+from .models import Label, Task, TaskQuerySet
 
 
 class TaskFilter(django_filters.FilterSet):
     done = django_filters.BooleanFilter(method="filter_done", label="Done")
-    # One label id per request: an exact lookup, which Django keeps within the column's range
-    # (a multiple-choice filter's IN lookup sends any integer to the database).
-    labels = django_filters.NumberFilter(field_name="labels", label="Label id")
+    # One label per request, checked as project and assignee are: an id that is no label's (out
+    # of the column's range included) is a 400. A number filter sent any number to the database,
+    # where one beyond the column's range was a server error; a multiple-choice filter's IN lookup
+    # does the same.
+    labels = django_filters.ModelChoiceFilter(queryset=Label.objects.all(), label="Label")
 
     class Meta:
         model = Task

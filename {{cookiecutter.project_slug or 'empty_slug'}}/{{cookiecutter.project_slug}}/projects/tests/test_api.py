@@ -197,6 +197,25 @@ def test_tasks_filter_by_done(user_client: APIClient, project: Project) -> None:
     assert ids("false") == [open_task.pk]
 
 
+def test_tasks_filter_by_one_label(user_client: APIClient, project: Project, user: User) -> None:
+    label = LabelFactory.create(owner=user)
+    labelled, _ = TaskFactory.create_batch(2, project=project)
+    labelled.labels.add(label)
+
+    response = user_client.get(TASKS_URL, {"labels": label.pk})
+
+    assert [row["id"] for row in response.json()["results"]] == [labelled.pk]
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", str(-(2**63) - 1), "1e30", "1.5", "x"])
+def test_a_label_filter_that_is_no_label_is_a_400(user_client: APIClient, value: str) -> None:
+    """Numbers beyond the id column's range were a server error (found by the fuzz test)."""
+    response = user_client.get(TASKS_URL, {"labels": value})
+
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert "labels" in response.json()
+
+
 def test_labels_are_per_user(user_client: APIClient, user: User) -> None:
     LabelFactory.create(name="someone else's")
 

@@ -220,12 +220,22 @@ def one_of(field: str) -> Rule:
     return is_an_option
 
 
+# The words cookiecutter 2.7 and later turn into booleans when given on the command line (its
+# YesNoPrompt's choices). Cookiecutter 2.6 and older pass them on as text, which the templates
+# would read as true: "no" included.
+BOOLEAN_WORDS = frozenset({"1", "true", "t", "yes", "y", "on", "0", "false", "f", "no", "n", "off"})
+
+
 def boolean(field: str) -> Rule:
-    # Cookiecutter turns yes/no, true/false, on/off, y/n, t/f and 1/0 given on the command
-    # line into real booleans before this hook runs; anything else here would be truthy text.
     def is_a_boolean(value: Any) -> str | None:
         if isinstance(value, bool):
             return None
+        if isinstance(value, str) and value.strip().lower() in BOOLEAN_WORDS:
+            return (
+                f"{value!r} arrived as text: cookiecutter before 2.7 does not turn "
+                f"{field}={value.strip()} into a boolean; run cookiecutter 2.7 or later "
+                "(uvx cookiecutter), or answer the prompts"
+            )
         return f"{value!r} is not a boolean, e.g. {field}=yes or {field}=no"
 
     return is_a_boolean

@@ -393,11 +393,27 @@ def test_use_celery_rule_accepts_a_boolean(value: bool) -> None:
     assert hook.boolean("use_celery")(value) is None
 
 
-@pytest.mark.parametrize("value", ["no", "yes", "false", "", 1, 0, None])
+@pytest.mark.parametrize("value", ["maybe", "", 1, 0, None])
 def test_use_celery_rule_rejects_what_is_not_a_boolean(value: object) -> None:
     assert hook.boolean("use_celery")(value) == (
         f"{value!r} is not a boolean, e.g. use_celery=yes or use_celery=no"
     )
+
+
+@pytest.mark.parametrize("value", ["no", "yes", "false", " On "])
+def test_a_yes_or_no_that_came_as_text_names_the_cookiecutter_version(value: str) -> None:
+    """Cookiecutter 2.6 and older hand command-line answers to the hook unconverted."""
+    assert hook.boolean("use_celery")(value) == (
+        f"{value!r} arrived as text: cookiecutter before 2.7 does not turn "
+        f"use_celery={value.strip()} into a boolean; run cookiecutter 2.7 or later "
+        "(uvx cookiecutter), or answer the prompts"
+    )
+
+
+def test_the_hooks_boolean_words_are_cookiecutters() -> None:
+    cookiecutters = {*YesNoPrompt.yes_choices, *YesNoPrompt.no_choices}
+
+    assert cookiecutters == hook.BOOLEAN_WORDS
 
 
 @pytest.mark.parametrize(

@@ -179,14 +179,17 @@ SHARED_FIXTURE_MODULES = frozenset(
 )
 # Modules by the time their scopes take, longest first. xdist hands scopes out in collection
 # order (--no-loadscope-reorder, pyproject.toml): a long scope handed out last would keep one
-# worker busy while the others have finished.
+# worker busy while the others have finished. test_update.py leads: its two updates (about 80 s
+# each) are scopes of one test, and a worker that starts a one-test scope takes the next scope
+# at once (it runs a test only when it knows the one after); late in the order, that next scope
+# would wait behind the update while the other worker runs out of work.
 LONGEST_FIRST = (
-    "tests/test_gate.py",
     "tests/test_update.py",
-    "tests/test_browser.py",
-    "tests/test_scale_out.py",
-    "tests/test_prod_live.py",
+    "tests/test_gate.py",
     "tests/test_celery_integration.py",
+    "tests/test_prod_live.py",
+    "tests/test_scale_out.py",
+    "tests/test_browser.py",
 )
 
 

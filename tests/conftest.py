@@ -117,6 +117,13 @@ def mypy_caches(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.getbasetemp().parent / "mypy-caches"
 
 
+@pytest.fixture(scope="session")
+def bytecode_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where bakes' virtualenvs give their compiled bytecode to later ones, across workers
+    (tests/bytecode.py)."""
+    return tmp_path_factory.getbasetemp().parent / "bytecode"
+
+
 type HookContext = Callable[..., dict[str, Any]]
 type RunHook = Callable[[str, dict[str, Any], Path], subprocess.CompletedProcess[str]]
 

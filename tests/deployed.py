@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from tests.bytecode import take_bytecode
 from tests.runner import run_bounded, start_in_group, stop_group
 from tests.services import free_port, postgres_server, redis_server
 
@@ -160,7 +161,13 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], *logs: Path) -> N
 
 @contextlib.contextmanager
 def deployed(
-    project: Path, bake_env: dict[str, str], port: int = 0, *, worker: bool = False, **settings: str
+    project: Path,
+    bake_env: dict[str, str],
+    bytecode_store: Path,
+    port: int = 0,
+    *,
+    worker: bool = False,
+    **settings: str,
 ) -> Iterator[Server]:
     """`project`, installed and started as its README's Deploy section says.
 
@@ -178,6 +185,7 @@ def deployed(
     step(["uv", "lock"], bake_env, INSTALL_TIMEOUT)
     step(["uv", "sync", "--locked", "--no-dev"], bake_env, INSTALL_TIMEOUT)
     assert not list((project / ".venv").glob("lib/*/site-packages/pytest")), "dev group installed"
+    take_bytecode(project / ".venv", bytecode_store)  # what the gates' bakes compiled
 
     with postgres_server() as database_url, redis_server() as redis_url:
         port = port or free_port()

@@ -47,7 +47,9 @@ def mailbox() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture(scope="module")
-def site(shared_bake: Bake, bake_env: dict[str, str], mailbox: SmtpSink) -> Iterator[Server]:
+def site(
+    shared_bake: Bake, bake_env: dict[str, str], bytecode_store: Path, mailbox: SmtpSink
+) -> Iterator[Server]:
     # Chromium keeps Secure cookies on http://localhost, so the site is served as localhost.
     port = free_port()
     settings = {
@@ -55,7 +57,7 @@ def site(shared_bake: Bake, bake_env: dict[str, str], mailbox: SmtpSink) -> Iter
         "DJANGO_CSRF_TRUSTED_ORIGINS": f"http://localhost:{port}",
         "DJANGO_SMTP_URL": mailbox.url,
     }
-    with deployed(shared_bake(), bake_env, port, worker=True, **settings) as server:
+    with deployed(shared_bake(), bake_env, bytecode_store, port, worker=True, **settings) as server:
         yield server
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from tests.bytecode import take_bytecode
 from tests.conftest import Bake
 from tests.runner import run_bounded, start_in_group, stop_group
 from tests.services import SmtpSink, free_port, postgres_server, redis_server, smtp_sink
@@ -176,7 +177,9 @@ def get(port: int, path: str) -> tuple[int, dict[str, Any]]:
         connection.close()
 
 
-def install_for_production(project: Path, bake_env: dict[str, str]) -> tuple[Path, Path]:
+def install_for_production(
+    project: Path, bake_env: dict[str, str], bytecode_store: Path
+) -> tuple[Path, Path]:
     """Install `project` beside it without dev dependencies, as an image does; write the helper
     scripts the processes import. Returns the virtualenv and the helpers' folder."""
     logs = project.parent
@@ -187,6 +190,7 @@ def install_for_production(project: Path, bake_env: dict[str, str]) -> tuple[Pat
     for command in (["uv", "lock"], ["uv", "sync", "--locked", "--no-dev"]):
         log = logs / f"{command[1]}.log"
         run_bounded(command, project, install_env, INSTALL_TIMEOUT, log).expect_success()
+    take_bytecode(venv, bytecode_store)  # what the gates' bakes compiled
     helpers = logs / "helpers"
     helpers.mkdir()
     (helpers / "drive.py").write_text(DRIVER, encoding="utf-8")
@@ -195,11 +199,11 @@ def install_for_production(project: Path, bake_env: dict[str, str]) -> tuple[Pat
 
 
 @pytest.fixture(scope="module")
-def system(shared_bake: Bake, bake_env: dict[str, str]) -> Iterator[System]:
+def system(shared_bake: Bake, bake_env: dict[str, str], bytecode_store: Path) -> Iterator[System]:
     """The default bake installed without dev dependencies, migrated, beside its servers."""
     project = shared_bake()
     logs = project.parent
-    venv, helpers = install_for_production(project, bake_env)
+    venv, helpers = install_for_production(project, bake_env, bytecode_store)
 
     with contextlib.ExitStack() as servers:
         env = bake_env | {

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bytecode import give_bytecode, take_bytecode
 from tests.combinations import (
     CODE_CHANGING_OPTIONS,
     TEMPLATE_DIR,
@@ -147,12 +148,18 @@ def gated(
     shared_bake: Callable[..., Path],
     run: Callable[..., Ran],
     mypy_caches: Path,
+    bytecode_store: Path,
 ) -> Gated:
     """The combination baked into its own directory, after `make gate` ran there."""
     combination: Combination = request.param
     key = combination_id(combination)
     if key not in gated_bakes:
         project = shared_bake(**combination)
+        # Installed before the gate, so that its virtualenv starts with the bytecode that earlier
+        # bakes compiled (the gate's own `uv sync` then finds nothing to do).
+        sync_log = project.parent / "sync.log"
+        run(["uv", "sync"], project, GATE_TIMEOUT, sync_log).expect_success()
+        take_bytecode(project / ".venv", bytecode_store)
         # Other gates run their pytest in one process (bake_env); this one as the project says:
         # in parallel on every core.
         as_configured = {"PYTEST_ADDOPTS": ""} if combination == WITH_NEW_APP else {}
@@ -166,6 +173,8 @@ def gated(
             mypy_caches,
             lambda: run(["make", "gate"], project, GATE_TIMEOUT, log, env=as_configured),
         )
+        if gate.ok:
+            give_bytecode(project / ".venv", bytecode_store)
         gated_bakes[key] = Gated(combination, project, files_before, gate)
     return gated_bakes[key]
 

@@ -13,6 +13,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -24,9 +25,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def server(shared_bake: Bake, bake_env: dict[str, str]) -> Iterator[Server]:
+def server(shared_bake: Bake, bake_env: dict[str, str], bytecode_store: Path) -> Iterator[Server]:
     """The default bake, installed and started as its README's Deploy section says."""
-    with deployed(shared_bake(), bake_env) as running:
+    with deployed(shared_bake(), bake_env, bytecode_store) as running:
         yield running
 
 

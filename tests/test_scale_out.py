@@ -175,10 +175,10 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(shared_bake: Bake, bake_env: dict[str, str]) -> Iterator[Cluster]:
+def cluster(shared_bake: Bake, bake_env: dict[str, str], bytecode_store: Path) -> Iterator[Cluster]:
     project = shared_bake(use_kubernetes=True)
     logs = project.parent
-    venv, helpers = install_for_production(project, bake_env)
+    venv, helpers = install_for_production(project, bake_env, bytecode_store)
     config = yaml.safe_load((project / "k8s" / "base" / "configmap.yaml").read_text())["data"]
     secret_keys = [
         line.partition("=")[0]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bytecode import give_bytecode, take_bytecode
 from tests.combinations import TEMPLATE_DIR, Value
 from tests.conftest import bake_into
 from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_mypy_cache
@@ -428,6 +429,7 @@ def test_team_project_from_the_previous_release_takes_this_release(
     tmp_path: Path,
     git_env: dict[str, str],
     mypy_caches: Path,
+    bytecode_store: Path,
 ) -> None:
     previous = template_repo.previous
     assert previous.commit
@@ -444,6 +446,8 @@ def test_team_project_from_the_previous_release_takes_this_release(
     git("add", "--all", cwd=project)
     git("commit", "--quiet", "--message", f"Baked from release {previous.version}", cwd=project)
     baked = git("rev-parse", "HEAD", cwd=project).strip()
+    run("sync", ["uv", "sync"]).expect_success()
+    take_bytecode(project / ".venv", bytecode_store)  # what earlier bakes compiled
     make_team_edits(project, run)
     team_added = changed_files(project, baked, "A")
     team_modified = changed_files(project, baked, "M")
@@ -480,3 +484,4 @@ def test_team_project_from_the_previous_release_takes_this_release(
     )
     gate.expect_success()
     assert PYTEST_PASSED.search(gate.output), "the gate's pytest reported no passed test"
+    give_bytecode(project / ".venv", bytecode_store)

@@ -19,7 +19,12 @@ from cookiecutter.utils import create_env_with_context
 from xdist.remote import Producer
 from xdist.scheduler import LoadScopeScheduling
 
-from tests.combinations import TEMPLATE_DIR, combination_id, covering_set
+from tests.combinations import (
+    TEMPLATE_DIR,
+    combination_id,
+    covering_set,
+    required_combinations,
+)
 from tests.runner import Ran, run_bounded
 
 type Bake = Callable[..., Path]
@@ -203,11 +208,20 @@ LONGEST_FIRST = (
 )
 
 
+# Before all of them, the gates of the defaults on each Python: each compiles the bytecode and
+# builds the mypy cache that the later bakes on its Python take (tests/bytecode.py,
+# tests/gates.py), the update tests' included.
+FIRST_GATES = frozenset(combination_id(combination) for combination in required_combinations())
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the tests of LONGEST_FIRST first, in that order; the others keep theirs."""
+    """Put the tests of FIRST_GATES' bakes first, then those of LONGEST_FIRST in that order; the
+    others keep theirs."""
 
     def rank(item: pytest.Item) -> int:
-        module = item.nodeid.partition("::")[0]
+        module, _, name = item.nodeid.partition("::")
+        if module == "tests/test_gate.py" and name.partition("[")[2][:-1] in FIRST_GATES:
+            return -1
         return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)

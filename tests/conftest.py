@@ -214,13 +214,18 @@ LONGEST_FIRST = (
 FIRST_GATES = frozenset(combination_id(combination) for combination in required_combinations())
 
 
+def combination_in(nodeid: str) -> str:
+    """`username-nocelery-py3.12-MIT` for `tests/test_gate.py::test_x[username-nocelery-...]`."""
+    return nodeid.partition("[")[2].removesuffix("]")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Put the tests of FIRST_GATES' bakes first, then those of LONGEST_FIRST in that order; the
     others keep theirs."""
 
     def rank(item: pytest.Item) -> int:
-        module, _, name = item.nodeid.partition("::")
-        if module == "tests/test_gate.py" and name.partition("[")[2][:-1] in FIRST_GATES:
+        module = item.nodeid.partition("::")[0]
+        if module == "tests/test_gate.py" and combination_in(item.nodeid) in FIRST_GATES:
             return -1
         return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
 
@@ -241,8 +246,8 @@ class GatedBakeScheduling(LoadScopeScheduling):
         module = nodeid.partition("::")[0]
         if module in SHARED_FIXTURE_MODULES:
             return module
-        test_id = nodeid.partition("[")[2].removesuffix("]")
-        return f"gated bake {test_id}" if test_id in GATED_IDS else nodeid
+        combination = combination_in(nodeid)
+        return f"gated bake {combination}" if combination in GATED_IDS else nodeid
 
 
 @pytest.hookimpl(optionalhook=True)

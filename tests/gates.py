@@ -1,4 +1,4 @@
-"""A bake's `make gate`, run by the template's tests: its time limit, its mypy cache, its verdict.
+"""A bake's `make gate`, run by the template's tests: its time limit, its caches, its verdict.
 
 Used by the covering set's gates (test_gate.py) and by the updated project's gate
 (test_update.py).
@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.bytecode import give_bytecode
 from tests.runner import Ran
 
 # Seconds one `make gate` may take: about a minute on 2 cores running two gates at a time, warm
@@ -20,8 +21,12 @@ GATE_TIMEOUT = 20 * 60
 PYTEST_PASSED = re.compile(r"^=+ (?:.*, )?[1-9]\d* passed\b.* in .*=+$", re.MULTILINE)
 
 
-def gate_with_shared_mypy_cache(project: Path, caches: Path, make_gate: Callable[[], Ran]) -> Ran:
-    """Run `make_gate` with the mypy cache an earlier gate on the same Python left, if any.
+def gate_with_shared_caches(
+    project: Path, mypy_caches: Path, bytecode_store: Path, make_gate: Callable[[], Ran]
+) -> Ran:
+    """Run `make_gate` with the mypy cache an earlier gate on the same Python left, if any; once
+    it passes, offer this bake's mypy cache and its compiled bytecode (tests/bytecode.py) to
+    later bakes.
 
     mypy spends most of its time in the type stubs of Django and DRF, the same in every bake.
     A copy of another bake's cache is safe: mypy re-checks every module whose source or
@@ -29,13 +34,16 @@ def gate_with_shared_mypy_cache(project: Path, caches: Path, make_gate: Callable
     The first gate to pass on each Python offers its cache to the later ones, across workers.
     """
     python_version = (project / ".python-version").read_text(encoding="utf-8").strip()
-    seed = caches / python_version
+    seed = mypy_caches / python_version
     if seed.is_dir():
         shutil.copytree(seed, project / ".mypy_cache")
     gate = make_gate()
-    if gate.ok and not seed.exists() and (project / ".mypy_cache").is_dir():
-        caches.mkdir(exist_ok=True)
-        staging = caches / f"{python_version}-{os.getpid()}"
+    if not gate.ok:
+        return gate
+    give_bytecode(project / ".venv", bytecode_store)
+    if not seed.exists() and (project / ".mypy_cache").is_dir():
+        mypy_caches.mkdir(exist_ok=True)
+        staging = mypy_caches / f"{python_version}-{os.getpid()}"
         shutil.copytree(project / ".mypy_cache", staging)
         with contextlib.suppress(OSError):  # another worker's copy got there first
             staging.rename(seed)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bytecode import give_bytecode, take_bytecode
+from tests.bytecode import take_bytecode
 from tests.combinations import (
     CODE_CHANGING_OPTIONS,
     TEMPLATE_DIR,
@@ -24,7 +24,7 @@ from tests.combinations import (
     covering_set,
     is_supported,
 )
-from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_mypy_cache
+from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_caches
 from tests.properties import (
     TEMPLATE_LOCK,
     exposed_secrets,
@@ -168,13 +168,12 @@ def gated(
             run(["make", "app", f"name={NEW_APP}"], cwd=project, timeout=300, log=app_log)
         files_before = frozenset(str(path.relative_to(project)) for path in project_files(project))
         log = project.parent / "gate.log"
-        gate = gate_with_shared_mypy_cache(
+        gate = gate_with_shared_caches(
             project,
             mypy_caches,
+            bytecode_store,
             lambda: run(["make", "gate"], project, GATE_TIMEOUT, log, env=as_configured),
         )
-        if gate.ok:
-            give_bytecode(project / ".venv", bytecode_store)
         gated_bakes[key] = Gated(combination, project, files_before, gate)
     return gated_bakes[key]
 

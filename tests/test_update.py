@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.bytecode import give_bytecode, take_bytecode
+from tests.bytecode import take_bytecode
 from tests.combinations import TEMPLATE_DIR, Value
 from tests.conftest import bake_into
-from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_mypy_cache
+from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_caches
 from tests.properties import TEMPLATE_LOCK, locked_versions, project_files
 from tests.runner import Ran, run_bounded
 
@@ -479,9 +479,11 @@ def test_team_project_from_the_previous_release_takes_this_release(
     assert release_missing(project, fresh, baked, team_added, team_modified) == []
     assert cruft_state.get("skip") is None, "the After notes take the skip list out again"
 
-    gate = gate_with_shared_mypy_cache(
-        project, mypy_caches, lambda: run("gate", ["make", "gate"], timeout=GATE_TIMEOUT)
+    gate = gate_with_shared_caches(
+        project,
+        mypy_caches,
+        bytecode_store,
+        lambda: run("gate", ["make", "gate"], timeout=GATE_TIMEOUT),
     )
     gate.expect_success()
     assert PYTEST_PASSED.search(gate.output), "the gate's pytest reported no passed test"
-    give_bytecode(project / ".venv", bytecode_store)

@@ -10,7 +10,6 @@ time, they expire, and an inactive user's tokens are refused.
 """
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from hmac import compare_digest
 from typing import Any
@@ -43,8 +42,10 @@ class TokenLookup:
     sql: str
     params: tuple[Any, ...]
     converters: dict[int, Any]  # the backend's, e.g. SQLite's for datetimes and booleans
-    token_fields: Sequence[tuple[int, str]]  # (column, attribute name)
-    user_fields: Sequence[tuple[int, str]]
+    token_columns: tuple[int, ...]
+    token_names: tuple[str, ...]  # the attribute each of token_columns sets
+    user_columns: tuple[int, ...]
+    user_names: tuple[str, ...]
 
     @classmethod
     def compile(cls, alias: str) -> "TokenLookup":
@@ -54,11 +55,23 @@ class TokenLookup:
         token_info = compiler.klass_info or {}
         (user_info,) = token_info["related_klass_infos"]
 
-        def fields(info: dict[str, Any]) -> list[tuple[int, str]]:
-            return [(i, compiler.select[i][0].target.attname) for i in info["select_fields"]]
+        def names(columns: tuple[int, ...]) -> tuple[str, ...]:
+            return tuple(compiler.select[i][0].target.attname for i in columns)
 
+        token_columns = tuple(token_info["select_fields"])
+        user_columns = tuple(user_info["select_fields"])
         converters = compiler.get_converters([column for column, _, _ in compiler.select])
-        return cls(alias, compiler, sql, params, converters, fields(token_info), fields(user_info))
+        return cls(
+            alias,
+            compiler,
+            sql,
+            params,
+            converters,
+            token_columns,
+            names(token_columns),
+            user_columns,
+            names(user_columns),
+        )
 
     def tokens(self, key: str) -> list[AuthToken]:
         """The tokens with this key (one, but for a collision), each with its user."""
@@ -66,22 +79,13 @@ class TokenLookup:
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        rows = list(self.compiler.apply_converters(rows, self.converters))
         found = []
         mode = lazy_fetch_mode()
-        for row in rows:
-            token = AuthToken.from_db(
-                self.alias,
-                [name for _, name in self.token_fields],
-                [row[i] for i, _ in self.token_fields],
-                fetch_mode=mode,
-            )
-            token.user = User.from_db(
-                self.alias,
-                [name for _, name in self.user_fields],
-                [row[i] for i, _ in self.user_fields],
-                fetch_mode=mode,
-            )
+        for row in self.compiler.apply_converters(rows, self.converters):
+            token_values = [row[i] for i in self.token_columns]
+            token = AuthToken.from_db(self.alias, self.token_names, token_values, fetch_mode=mode)
+            user_values = [row[i] for i in self.user_columns]
+            token.user = User.from_db(self.alias, self.user_names, user_values, fetch_mode=mode)
             found.append(token)
         return found
 

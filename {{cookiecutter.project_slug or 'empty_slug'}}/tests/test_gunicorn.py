@@ -1,5 +1,7 @@
 """Gunicorn's production settings (config/gunicorn.py) load, with numbers from the environment."""
 
+import os
+
 from .settings_process import PROD_ENV, run
 
 GUNICORN = ["-m", "gunicorn", "--config", "python:config.gunicorn", "config.wsgi"]
@@ -17,7 +19,7 @@ def test_gunicorn_serves_the_prod_app_with_json_logs() -> None:
     config = resolved_config(PROD_ENV)
 
     assert config["bind"] == "['0.0.0.0:8000']"
-    assert 1 <= int(config["workers"]) <= 8
+    assert int(config["workers"]) == min((os.cpu_count() or 1) + 1, 8)
     assert config["timeout"] == "30"
     assert config["max_requests"] == "20000"
     assert config["max_requests_jitter"] == "10000"

@@ -1,7 +1,7 @@
 """Throttling in fixed windows: the rate per window, 429 with Retry-After, one counter per client.
 
 Each test runs twice: with the counters in Redis (fakeredis, which speaks Redis' commands and
-transactions) as in production, and in the process' cache as in development and tests. The
+runs its Lua scripts) as in production, and in the process' cache as in development and tests. The
 template's integration tests repeat this against a real Redis, from several processes at once.
 """
 
@@ -12,6 +12,7 @@ import fakeredis
 import pytest
 from django.urls import reverse
 from pytest_django import Settings
+from redis import Redis
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }} import throttling
@@ -27,7 +28,8 @@ def redis(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[faker
     """Counters in a Redis of their own, as in production (REDIS_URL set)."""
     server = fakeredis.FakeRedis()
     settings.REDIS_URL = "redis://throttle-tests/0"
-    monkeypatch.setattr(throttling, "redis_client", lambda _url: server)
+    counter = server.register_script(throttling.COUNT_HIT)
+    monkeypatch.setattr(throttling, "hit_counter", lambda _url: counter)
     yield server
     server.flushall()
 
@@ -130,8 +132,9 @@ def test_a_rate_of_none_turns_a_throttle_off(
 def test_a_process_keeps_one_redis_client_that_never_waits_long() -> None:
     url = "redis://127.0.0.1:1/0"  # nothing is sent: a client connects on first use
 
-    client = throttling.redis_client(url)
+    counter = throttling.hit_counter(url)
 
-    assert throttling.redis_client(url) is client
-    options = client.connection_pool.connection_kwargs
+    assert throttling.hit_counter(url) is counter
+    assert isinstance(counter.registered_client, Redis)
+    options = counter.registered_client.connection_pool.connection_kwargs
     assert options["socket_timeout"] == options["socket_connect_timeout"] == 2

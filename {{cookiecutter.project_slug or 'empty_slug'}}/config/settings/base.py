@@ -43,6 +43,9 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Lists a user's browser sessions and ends them. Its middleware, left out, would only keep
+    # their address and last activity current (USERSESSIONS_TRACK_ACTIVITY), at a cost to every
+    # request: add both if you want that.
     "allauth.usersessions",
 ]
 # The template's own apps. Yours go in YOUR_APPS below.
@@ -74,7 +77,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "{{ cookiecutter.project_slug }}.users.middleware.StaffMFAMiddleware",
 ]
 

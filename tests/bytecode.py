@@ -75,9 +75,11 @@ def take_bytecode(venv: Path, store: Path) -> int:
     taken = 0
     for directory, _, names in os.walk(site_packages(venv)):
         for name in names:
+            if not name.endswith(".py"):
+                continue
             source = Path(directory, name)
             inode = source.stat().st_ino
-            if not name.endswith(".py") or inode not in kinds:
+            if inode not in kinds:
                 continue
             cache = source.parent / "__pycache__"
             cache.mkdir(exist_ok=True)

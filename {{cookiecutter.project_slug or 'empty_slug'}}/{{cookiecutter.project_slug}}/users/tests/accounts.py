@@ -4,6 +4,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
@@ -33,18 +34,19 @@ def link_in_last_email() -> str:
     return str(match["path"])
 
 
-TOTP_PERIOD = 30  # allauth's default, in seconds
-# A code is accepted only in its own period: one read this close to the period's end could reach
-# the server in the next one, where it is wrong (a gate's enrolment test failed that way).
+# A code is accepted only in its own period (allauth's MFA_TOTP_PERIOD): one read this close to
+# the period's end could reach the server in the next one, where it is wrong (a gate's enrolment
+# test failed that way).
 TOTP_MARGIN = 2.0
 
 
 def totp_code(secret: str, seconds_ago: int = 0) -> str:
     """The code an authenticator app shows, read at least TOTP_MARGIN seconds before it changes
     (waiting for the next period if need be)."""
-    left = TOTP_PERIOD - time.time() % TOTP_PERIOD
+    period = mfa_settings.TOTP_PERIOD
+    left = period - time.time() % period
     time.sleep(left if left < TOTP_MARGIN else 0)  # one line: coverage sees no untaken branch
-    counter = (int(time.time()) - seconds_ago) // TOTP_PERIOD
+    counter = (int(time.time()) - seconds_ago) // period
     return str(format_hotp_value(hotp_value(secret, counter)))
 
 

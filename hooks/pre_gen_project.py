@@ -43,7 +43,6 @@ DEPENDENCY_IMPORT_NAMES = frozenset(
         "factory",
         "gunicorn",
         "hypothesis",
-        "knox",
         "kombu",
         "mypy",
         "psycopg",

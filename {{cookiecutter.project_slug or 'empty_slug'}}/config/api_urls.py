@@ -1,4 +1,5 @@
-"""The API: viewsets on the router (listed at /api/), token auth, the OpenAPI schema and docs."""
+"""The API: viewsets on the router (listed at /api/), the OpenAPI schema and docs. Accounts
+(log-in, sign-up, MFA, sessions) are allauth's API under /_allauth/ (config/urls.py)."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
@@ -8,7 +9,7 @@ from {{ cookiecutter.project_slug }}.core.api import ApiDocsView
 {% if cookiecutter.include_example_app -%}
 from {{ cookiecutter.project_slug }}.projects.api import LabelListCreateView, ProjectViewSet, TaskViewSet
 {% endif -%}
-from {{ cookiecutter.project_slug }}.users.api import LogoutAllView, LogoutView, TokenView, UserViewSet
+from {{ cookiecutter.project_slug }}.users.api import UserViewSet
 
 # Your apps' API: register each app's viewsets (from its api.py) on this router.
 router = DefaultRouter()
@@ -23,9 +24,6 @@ urlpatterns = [
 {%- if cookiecutter.include_example_app %}
     path("labels/", LabelListCreateView.as_view(), name="label-list"),
 {%- endif %}
-    path("auth/token/", TokenView.as_view(), name="auth-token"),
-    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
-    path("auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,4 +1,5 @@
-"""Top-level URLs: a home page, the admin at its configured path, the API under /api/, health."""
+"""Top-level URLs: a home page, the admin at its configured path, the account pages and their
+API, the project's API under /api/, health."""
 
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),  # the accounts API (README: API clients)
     path("api/", include("config.api_urls")),
     path("health/", health.liveness, name="health-liveness"),
     path("health/ready/", health.readiness, name="health-readiness"),

@@ -5,8 +5,8 @@ https://docs.djangoproject.com/en/6.1/ref/settings/
 
 {% if cookiecutter.use_celery -%}
 import tempfile
-{% endif -%}
 from datetime import timedelta
+{% endif -%}
 from pathlib import Path
 
 import django_stubs_ext
@@ -36,13 +36,14 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
-    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The accounts API for mobile apps and single-page apps: /_allauth/ (README: "API clients").
+    "allauth.headless",
     # Lists a user's browser sessions and ends them. Its middleware, left out, would only keep
     # their address and last activity current (USERSESSIONS_TRACK_ACTIVITY), at a cost to every
     # request: add both if you want that.
@@ -150,17 +151,19 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 {%- if cookiecutter.allow_signup %}
 # Anyone may register; the first log-in waits until the email address is verified.
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 {%- else %}
 # Staff create the accounts (admin, createsuperuser; no registration page: users/adapter.py).
 ACCOUNT_EMAIL_VERIFICATION = "none"
 {%- endif %}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = {{ ("[" ~ cookiecutter.project_name ~ "] ") | tojson }}
-# Password reset links work once (the password they set changes the token) and expire.
-PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60)
+# Emailed codes, not links, reset passwords (and verify addresses): a mobile app's user types the
+# code into the app, with no web page and no deep link to set up; the site's pages ask for it too.
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 # Lockout: after this many failed log-ins for one account, or from one client address, within
 # the period, every attempt is refused (a correct password too) until the period has passed.
 # Counted in the cache (Redis in prod): shared by every process. The site log-in, the admin's
-# (it goes through the site's) and the API token endpoint all count here.
+# (it goes through the site's) and the API's (/_allauth/) all count here.
 LOGIN_LOCKOUT_SECONDS = env.int("DJANGO_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": (
@@ -174,8 +177,24 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = {{ cookiecutter.project_name | tojson }}
 # Staff without an authenticator are sent to enrol one, and the admin is refused until the
-# session was confirmed with a code ({{ cookiecutter.project_slug }}/users/middleware.py). On in prod.
+# session was confirmed with a code ({{ cookiecutter.project_slug }}/users/middleware.py); the API
+# refuses them a session (users/adapter.py). On in prod.
 STAFF_REQUIRE_MFA = env.bool("DJANGO_STAFF_REQUIRE_MFA", default=False)
+
+# The accounts API (https://docs.allauth.org/en/latest/headless/): "app" clients send the session
+# token of their log-in in X-Session-Token, "browser" clients the session cookie and CSRF token.
+# Either one signs in to the project's own API too (REST_FRAMEWORK below). The session token is
+# the session's key: one session per log-in, listed and ended like the site's, and ended by a
+# password change or reset (Django's session check) and by a change of second factor.
+HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.sessions.SessionTokenStrategy"  # noqa: S105
+# allauth's OpenAPI specification at /_allauth/openapi.json, shown beside the project's at
+# /api/docs/; no page of its own, which would load its viewer from a CDN.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
+# Sessions (and so API session tokens) live in the cache, written through to the database: a
+# token costs one cache read a request, and survives a cache restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE_SECONDS", default=14 * 24 * 60 * 60)
 
 # Internationalisation
 LANGUAGE_CODE = "en-us"
@@ -259,13 +278,14 @@ LOGGING = {
     "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
 
-# Django REST framework: token first, so anonymous requests get 401 with WWW-Authenticate.
+# Django REST framework: the session token first, so anonymous requests get 401 with
+# WWW-Authenticate; then the session cookie, for the browser client and the API docs.
 REST_FRAMEWORK = {
     # Throttles tell clients apart by the address the lockout counts: DRF's default would read a
     # client's own X-Forwarded-For, so a spoofed header would escape them.
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "{{ cookiecutter.project_slug }}.users.authentication.TokenAuthentication",
+        "{{ cookiecutter.project_slug }}.users.authentication.SessionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -288,15 +308,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("DJANGO_THROTTLE_ANON", default="60/minute"),
         "user": env("DJANGO_THROTTLE_USER", default="600/minute"),
-        "auth": env("DJANGO_THROTTLE_AUTH", default="10/minute"),  # the token endpoint
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-}
-
-# Tokens (django-rest-knox): stored as SHA-512 digests, expire, revoked on logout.
-REST_KNOX = {
-    "TOKEN_TTL": timedelta(seconds=env.int("DJANGO_TOKEN_TTL_SECONDS", default=10 * 60 * 60)),
-    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -351,8 +364,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks, sent by `celery beat`: run exactly one beat process per deployment.
 CELERY_BEAT_SCHEDULE = {
-    "delete-expired-sessions-and-tokens": {
-        "task": "{{ cookiecutter.project_slug }}.users.tasks.delete_expired_sessions_and_tokens",
+    "delete-expired-sessions": {
+        "task": "{{ cookiecutter.project_slug }}.users.tasks.delete_expired_sessions",
         "schedule": timedelta(hours=1),
     },
 }

@@ -6,4 +6,5 @@ class UsersConfig(AppConfig):
     verbose_name = "Users"
 
     def ready(self) -> None:
-        from . import login_log  # noqa: F401, PLC0415  # connects its receivers, once apps are ready
+        # Connect their receivers, once apps are ready.
+        from . import login_log, sessions  # noqa: F401, PLC0415

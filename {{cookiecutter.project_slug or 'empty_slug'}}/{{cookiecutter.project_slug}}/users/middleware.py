@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from allauth.account.authentication import get_authentication_records
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -29,8 +28,8 @@ class StaffMFAMiddleware:
             or request.path.startswith("/accounts/")
         ):
             return self.get_response(request)
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            messages.warning(request, "Staff accounts need an authenticator app: set one up.")
+        if not user.has_second_factor():
+            messages.warning(request, "Staff accounts need a second factor: set one up.")
             return redirect("mfa_activate_totp")
         in_admin = request.path.startswith(reverse("admin:index"))
         records = get_authentication_records(request, user)

@@ -1,13 +1,12 @@
 """The custom user model: in place from migration 0001, so it can grow without a painful swap."""
 
-from datetime import datetime
 from typing import ClassVar
 
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
-from knox.models import AuthToken
 
 from .managers import UserManager
 
@@ -41,16 +40,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_username()
 
-    def issue_token(self) -> tuple[str, datetime]:
-        """A new API token and its expiry. Only a digest is stored: the token is shown once."""
-        instance, token = AuthToken.objects.create(user=self)
-        return token, instance.expiry
+    def has_second_factor(self) -> bool:
+        """An authenticator app or a passkey (recovery codes back those up, they are not one)."""
+        factors = Authenticator.objects.filter(user=self)
+        has_one: bool = factors.exclude(type=Authenticator.Type.RECOVERY_CODES).exists()
+        return has_one
 
-    def revoke_all_tokens(self) -> None:
-        AuthToken.objects.filter(user=self).delete()
-
-    def log_out_everywhere(self) -> None:
-        """End every browser session (allauth's usersessions tracks them) and revoke every token."""
-        for session in UserSession.objects.filter(user=self):
+    def end_sessions(self, *, keep: str | None = None) -> None:
+        """Log out everywhere: every browser session and API session token (allauth's
+        usersessions lists both), but the session whose key is `keep`."""
+        for session in UserSession.objects.filter(user=self).exclude(session_key=keep):
             session.end()
-        self.revoke_all_tokens()

@@ -23,24 +23,3 @@ class UserSerializer(serializers.Serializer[User]):
             setattr(instance, name, value)
         instance.save(update_fields=list(validated_data))
         return instance
-
-
-class TokenRequestSerializer(serializers.Serializer[dict[str, Any]]):
-    """Credentials; `code` from the authenticator app (or a recovery code) once MFA is on.
-
-    The checks (lockout, inactive accounts, MFA) are in users/token_login.py.
-    """
-{% if cookiecutter.username_type == "email" %}
-    email = serializers.EmailField(max_length=254)
-{%- else %}
-    username = serializers.CharField(max_length=150)
-{%- endif %}
-    password = serializers.CharField(
-        max_length=4096, style={"input_type": "password"}, trim_whitespace=False
-    )
-    code = serializers.CharField(max_length=64, required=False, allow_blank=True)
-
-
-class TokenResponseSerializer(serializers.Serializer[dict[str, Any]]):
-    token = serializers.CharField()
-    expiry = serializers.DateTimeField()

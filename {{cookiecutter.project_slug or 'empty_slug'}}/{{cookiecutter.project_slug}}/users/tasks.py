@@ -5,8 +5,6 @@ from importlib import import_module
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
-from django.utils import timezone
-from knox.models import AuthToken
 
 from {{ cookiecutter.project_slug }}.core.tasks import email_task
 from {{ cookiecutter.project_slug }}.idempotency.models import IdempotencyKey
@@ -42,12 +40,10 @@ def send_welcome_email(user_id: int) -> str:
 
 
 @shared_task
-def delete_expired_sessions_and_tokens() -> int:
-    """Hourly housekeeping (CELERY_BEAT_SCHEDULE); returns the number of tokens deleted.
+def delete_expired_sessions() -> None:
+    """Hourly housekeeping (CELERY_BEAT_SCHEDULE), as `manage.py clearsessions` does.
 
-    Expired sessions and API tokens no longer log anyone in, but stay in the database until
-    deleted. Running it twice, or late, does no harm.
+    Expired sessions (browser log-ins and API session tokens) no longer log anyone in, but stay
+    in the database until deleted. Running it twice, or late, does no harm.
     """
-    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()  # as `clearsessions`
-    deleted: int = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()[0]
-    return deleted
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

@@ -1,15 +1,17 @@
-"""Helpers for the account tests: log in through the pages, read emails, make TOTP codes."""
+"""Helpers for the account tests: log in through the pages or the API, read the codes emails
+carry, make TOTP codes."""
 
+import json
 import re
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.users.models import User
@@ -20,18 +22,55 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 LOGIN_URL = reverse("account_login")
-LINK = re.compile(r"http://testserver(?P<path>/accounts/\S+/)")
+# A line of its own in allauth's emails: "RKSP-XQNP" (password reset), "K4X9QZ" (verification).
+CODE = re.compile(r"^(?P<code>[A-Z0-9]{3,}(?:-[A-Z0-9]+)?)$", re.MULTILINE)
+APP_API = "/_allauth/app/v1"
 
 
 def log_in(client: Client, user: User, password: str = PASSWORD) -> "Response":
     return client.post(LOGIN_URL, {"login": user.get_username(), "password": password})
 
 
-def link_in_last_email() -> str:
+def code_in_last_email() -> str:
     body = str(mail.outbox[-1].body)
-    match = LINK.search(body)
+    match = CODE.search(body)
     assert match, body
-    return str(match["path"])
+    return match["code"]
+
+
+class AppClient:
+    """A mobile app on allauth's API (/_allauth/app/v1/): JSON bodies, no cookies, and the session
+    token of its latest authentication response in X-Session-Token. Emails are sent as the
+    request's transaction commits, as in production."""
+
+    def __init__(self, token: str | None = None) -> None:
+        self.client = Client()
+        self.token = token
+
+    def call(self, method: str, path: str, data: dict[str, Any] | None = None) -> "Response":
+        headers = {"X-Session-Token": self.token} if self.token else {}
+        body = json.dumps(data) if data is not None else ""
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = self.client.generic(
+                method, APP_API + path, body, content_type="application/json", headers=headers
+            )
+        if response.status_code == 410:  # the session has ended: start again without a token
+            self.token = None
+        elif response.headers["Content-Type"] == "application/json":
+            self.token = response.json().get("meta", {}).get("session_token", self.token)
+        return response
+
+    def api(self, method: str, path: str, data: dict[str, Any] | None = None) -> "Response":
+        """The project's own API (/api/), signed in with this client's session token."""
+        headers = {"X-Session-Token": self.token} if self.token else {}
+        body = json.dumps(data) if data is not None else ""
+        return self.client.generic(
+            method, path, body, content_type="application/json", headers=headers
+        )
+
+    def log_in(self, user: User, password: str = PASSWORD) -> "Response":
+        credentials = {User.USERNAME_FIELD: user.get_username(), "password": password}
+        return self.call("POST", "/auth/login", credentials)
 
 
 # A code is accepted only in its own period (allauth's MFA_TOTP_PERIOD): one read this close to

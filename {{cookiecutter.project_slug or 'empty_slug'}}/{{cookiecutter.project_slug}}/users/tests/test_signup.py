@@ -6,12 +6,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoCaptureOnCommitCallbacks
-from rest_framework import status
-from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.users.models import User
 
-from .accounts import link_in_last_email, log_in
+from .accounts import AppClient, code_in_last_email, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -49,26 +47,24 @@ def test_sign_up_then_verify_the_address_then_log_in(
     refused = log_in(Client(), user, PASSWORD)
     assert refused["Location"] == reverse("account_email_verification_sent")
 
-    link = link_in_last_email()
-    assert client.get(link).status_code == 200
-    assert client.post(link).status_code == 302
+    confirmed = client.post(reverse("account_email_verification_sent"), {"code": code_in_last_email()})
+    assert confirmed.status_code == 302
 
     assert EmailAddress.objects.filter(user=user, verified=True).exists()
     assert log_in(Client(), user, PASSWORD)["Location"] == reverse("home")
 
 
-def test_the_api_refuses_a_token_until_the_address_is_verified(
+def test_the_api_refuses_a_session_until_the_address_is_verified(
     client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     user = sign_up(client, django_capture_on_commit_callbacks)
-    credentials = {User.USERNAME_FIELD: user.get_username(), "password": PASSWORD}
 
-    refused = APIClient().post(reverse("auth-token"), credentials)
-    assert refused.status_code == status.HTTP_403_FORBIDDEN
-    assert "Verify your email address" in refused.json()["detail"]
+    refused = AppClient().log_in(user, PASSWORD)
+    assert refused.status_code == 401
+    assert refused.json()["meta"]["is_authenticated"] is False
 
     EmailAddress.objects.filter(user=user).update(verified=True)
-    assert APIClient().post(reverse("auth-token"), credentials).status_code == status.HTTP_200_OK
+    assert AppClient().log_in(user, PASSWORD).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,13 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.mail import EmailMessage, send_mail
 from django.utils import timezone
-from knox.models import AuthToken
 
 from config.celery import app
 from {{ cookiecutter.project_slug }}.core.tasks import TRANSIENT_MAIL_ERRORS
 from {{ cookiecutter.project_slug }}.users import tasks
 from {{ cookiecutter.project_slug }}.users.models import User
 from {{ cookiecutter.project_slug }}.users.tasks import (
-    delete_expired_sessions_and_tokens,
+    delete_expired_sessions,
     send_email,
     send_welcome_email,
 )
@@ -132,16 +131,6 @@ def test_housekeeping_deletes_expired_sessions_and_keeps_live_ones() -> None:
     Session.objects.create(session_key="expired", session_data="", expire_date=now - timedelta(1))
     Session.objects.create(session_key="live", session_data="", expire_date=now + timedelta(1))
 
-    delete_expired_sessions_and_tokens.delay()
+    delete_expired_sessions.delay()
 
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
-
-
-def test_housekeeping_deletes_expired_tokens_and_keeps_live_ones(user: User) -> None:
-    AuthToken.objects.create(user=user, expiry=timedelta(seconds=-1))
-    live, _ = AuthToken.objects.create(user=user, expiry=timedelta(hours=1))
-
-    result = delete_expired_sessions_and_tokens.delay()
-
-    assert result.get() == 1
-    assert list(AuthToken.objects.all()) == [live]

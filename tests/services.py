@@ -7,8 +7,10 @@ TEMPLATE_TESTS_REQUIRE_SERVICES=1 (set by CI) turns that into a failure.
 """
 
 import contextlib
+import email
 import os
 import random
+import re
 import shutil
 import socket
 import socketserver
@@ -22,6 +24,8 @@ from typing import BinaryIO
 
 import pytest
 
+# allauth's emails show a code on a line of its own: "RKSP-XQNP" for a password reset.
+EMAILED_CODE = re.compile(r"^([A-Z0-9]{3,}(?:-[A-Z0-9]+)?)$", re.MULTILINE)
 START_TIMEOUT = 30  # seconds a server may take to answer
 MAIL_TIMEOUT = 60  # seconds the mail server waits for the next line of a conversation
 STOP_TIMEOUT = 10
@@ -157,6 +161,19 @@ class SmtpSink:
 
     def delivered_to(self, address: str) -> int:
         return sum(address in recipients for recipients, _ in self.accepted)
+
+    def code_sent_to(self, address: str, since: int = 0) -> str:
+        """The code (password reset, address verification) in the first message to `address`
+        from the `since`-th accepted one on, waiting for the sender (a worker) to send it."""
+        deadline = time.monotonic() + MAIL_TIMEOUT
+        while time.monotonic() < deadline:
+            for recipients, raw in self.accepted[since:]:
+                body = email.message_from_bytes(raw).get_payload(decode=True)
+                found = EMAILED_CODE.search(body.decode()) if isinstance(body, bytes) else None
+                if address in recipients and found:
+                    return found[1]
+            time.sleep(0.2)
+        pytest.fail(f"no code emailed to {address}: {self.accepted[since:]}")
 
     def converse(self, rfile: BinaryIO, wfile: BinaryIO) -> None:
         def reply(line: str) -> None:

@@ -20,14 +20,30 @@ import pytest
 
 from tests.conftest import Bake
 from tests.deployed import HOST, Reply, Server, deployed, fresh_totp_code
+from tests.services import SmtpSink, smtp_sink
 
 pytestmark = pytest.mark.integration
 
+USER_RATE = 20
+APP_API = "/_allauth/app/v1"
+JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+
 
 @pytest.fixture(scope="module")
-def server(shared_bake: Bake, bake_env: dict[str, str], bytecode_store: Path) -> Iterator[Server]:
-    """The default bake, installed and started as its README's Deploy section says."""
-    with deployed(shared_bake(), bake_env, bytecode_store) as running:
+def mailbox() -> Iterator[SmtpSink]:
+    with smtp_sink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="module")
+def server(
+    shared_bake: Bake, bake_env: dict[str, str], bytecode_store: Path, mailbox: SmtpSink
+) -> Iterator[Server]:
+    """The default bake, installed and started as its README's Deploy section says, with a
+    worker that sends its emails to `mailbox`. Each user may make USER_RATE API requests a
+    minute (the throttle test below reaches it)."""
+    settings = {"DJANGO_SMTP_URL": mailbox.url, "DJANGO_THROTTLE_USER": f"{USER_RATE}/minute"}
+    with deployed(shared_bake(), bake_env, bytecode_store, worker=True, **settings) as running:
         yield running
 
 
@@ -164,7 +180,8 @@ def test_signed_in_admin_reads_the_api_docs_under_the_policy(server: Server) -> 
 
     assert reply.status == 200
     assert_security_headers(reply)
-    assert f'<script nonce="{reply.nonce()}">' in reply.body
+    assert f'<style nonce="{reply.nonce()}">' in reply.body
+    assert "<script>" not in reply.body  # every script is a file of the site's
 
 
 def test_static_files_are_served_by_whitenoise_hashed_and_compressed(server: Server) -> None:
@@ -235,27 +252,28 @@ def test_a_throttle_counter_is_exact_across_processes(server: Server) -> None:
     assert sorted(counts) == list(range(1, 401))
 
 
-def test_every_gunicorn_worker_counts_against_one_scoped_rate_with_accurate_retry_after(
+def test_every_gunicorn_worker_counts_against_one_rate_with_accurate_retry_after(
     server: Server,
 ) -> None:
-    """The token endpoint allows 10 a minute per address (scope "auth"): 30 requests from 4
-    clients over both workers get exactly 10 answers and 20 refusals whose Retry-After is when
-    the minute ends. No other test here asks for a token, so the minute's counter is ours."""
-    if time.time() % 60 > 50:  # let the requests fall in one minute
+    """A user may make USER_RATE API requests a minute: USER_RATE + 10 requests from 4 clients
+    with one session token, over both workers, get exactly USER_RATE answers and 10 refusals
+    whose Retry-After is when the minute ends. No other test uses this user."""
+    token = app_session(server, create_user(server, "throttled@example.com"))
+    if time.time() % 60 > 45:  # let the requests fall in one minute
         time.sleep(60 - time.time() % 60 + 0.1)
     started = time.time()
 
-    def post(_: int) -> tuple[int, str | None, float]:
-        reply = server.request("/api/auth/token/", method="POST", body="")
+    def get(_: int) -> tuple[int, str | None, float]:
+        reply = server.request("/api/users/me/", headers={"X-Session-Token": token, **JSON})
         return reply.status, reply.headers.get("Retry-After"), time.time()
 
     with ThreadPoolExecutor(max_workers=4) as clients:
-        replies = list(clients.map(post, range(30)))
+        replies = list(clients.map(get, range(USER_RATE + 10)))
 
-    assert int(started // 60) == int(time.time() // 60), "took over 10 s: the minute changed"
+    assert int(started // 60) == int(time.time() // 60), "took too long: the minute changed"
     statuses = [status for status, _, _ in replies]
-    assert statuses.count(400) == 10  # let through: no credentials
-    assert statuses.count(429) == 20
+    assert statuses.count(200) == USER_RATE
+    assert statuses.count(429) == 10
     window_end = (started // 60 + 1) * 60
     for status, retry_after, answered in replies:
         if status == 429:
@@ -339,19 +357,87 @@ def test_staff_log_in_with_the_authenticator_app_code(server: Server) -> None:
     assert "Site administration" in admin.body
 
 
-def test_token_endpoint_locks_an_account_out_across_workers(server: Server) -> None:
-    """The counters live in Redis: attempts spread over both gunicorn workers add up."""
+def test_the_api_log_in_locks_an_account_out_across_workers(server: Server) -> None:
+    """The counters live in Redis: attempts spread over both gunicorn workers add up, and the
+    API answers the lockout as its throttles do: 429 with Retry-After."""
     attempt = json.dumps({"email": "someone@example.com", "password": "wrong-password"})
-    headers = {
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-        "X-Forwarded-For": "203.0.113.9",  # one client, as the proxy in front reports it
-    }
+    headers = JSON | {"X-Forwarded-For": "203.0.113.9"}  # one client, as the proxy reports it
 
     replies = [
-        server.request("/api/auth/token/", method="POST", body=attempt, headers=headers)
+        server.request(f"{APP_API}/auth/login", method="POST", body=attempt, headers=headers)
         for _ in range(6)
     ]
 
     assert [reply.status for reply in replies] == [400] * 5 + [429]
     assert replies[-1].header("Retry-After") == "900"
+
+
+# --- A mobile app's whole account lifecycle -----------------------------------------------------
+
+CREATE_USER = """
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_user({email!r}, {password!r})
+print("created")
+"""
+PASSWORD = "a-long-enough-passphrase"  # noqa: S105
+
+
+def create_user(server: Server, email: str) -> str:
+    output_of(python_in(server, CREATE_USER.format(email=email, password=PASSWORD)))
+    return email
+
+
+def call(server: Server, method: str, path: str, token: str = "", **data: str) -> Reply:
+    """One call to allauth's API as an app makes it: JSON, its session token if it has one."""
+    headers = JSON | ({"X-Session-Token": token} if token else {})
+    body = json.dumps(data) if data else None
+    return server.request(f"{APP_API}{path}", method=method, body=body, headers=headers)
+
+
+def session_token(reply: Reply) -> str:
+    token: str = json.loads(reply.body)["meta"]["session_token"]
+    return token
+
+
+def app_session(server: Server, email: str, password: str = PASSWORD) -> str:
+    reply = call(server, "POST", "/auth/login", email=email, password=password)
+    assert reply.status == 200, reply.body
+    return session_token(reply)
+
+
+def test_a_mobile_app_walks_the_account_lifecycle(server: Server, mailbox: SmtpSink) -> None:
+    """Log in, enrol an authenticator app, log out, log in with it, reset the forgotten password
+    with the emailed code: the session token from before the reset no longer works."""
+    email = create_user(server, "mobile@example.com")
+    token = app_session(server, email)
+    me = server.request("/api/users/me/", headers={"X-Session-Token": token, **JSON})
+    assert json.loads(me.body)["email"] == email
+
+    offer = call(server, "GET", "/account/authenticators/totp", token)
+    secret = json.loads(offer.body)["meta"]["secret"]
+    assert call(server, "POST", "/auth/reauthenticate", token, password=PASSWORD).status == 200
+    code = fresh_totp_code(secret)
+    assert call(server, "POST", "/account/authenticators/totp", token, code=code).status == 200
+    assert call(server, "DELETE", "/auth/session", token).status == 401  # logged out
+
+    first_step = call(server, "POST", "/auth/login", email=email, password=PASSWORD)
+    assert first_step.status == 401  # the second factor is pending
+    while fresh_totp_code(secret) == code:  # a code logs in once: wait for the next one
+        time.sleep(1)
+    token = session_token(first_step)
+    second_step = call(server, "POST", "/auth/2fa/authenticate", token, code=fresh_totp_code(secret))
+    assert second_step.status == 200, second_step.body
+
+    sent_before = len(mailbox.accepted)
+    requested = call(server, "POST", "/auth/password/request", email=email)
+    assert requested.status == 401  # the reset by code is pending
+    reset_token = session_token(requested)
+    key = mailbox.code_sent_to(email, since=sent_before)
+    new_password = "another-long-passphrase"  # noqa: S105
+    reset = call(server, "POST", "/auth/password/reset", reset_token, key=key, password=new_password)
+    assert reset.status == 401, reset.body  # reset; the app logs in next
+
+    refused = server.request("/api/users/me/", headers={"X-Session-Token": token, **JSON})
+    assert refused.status == 401
+    again = call(server, "POST", "/auth/login", email=email, password=new_password)
+    assert again.status == 401  # the password works, and the second factor is asked for

@@ -75,10 +75,13 @@ def init_command(project: Path, manifest: str) -> list[str]:
 # --- HTTP as the load balancer in front would send it ------------------------------------------
 
 
+LOGIN = "/_allauth/app/v1/auth/login"
+
+
 def post_json(port: int, path: str, data: dict[str, Any], token: str | None = None) -> Reply:
     headers = {"Content-Type": "application/json"}
     if token:
-        headers["Authorization"] = f"Token {token}"
+        headers["X-Session-Token"] = token  # allauth's session token
     return request(port, path, method="POST", body=json.dumps(data), headers=headers)
 
 
@@ -139,7 +142,7 @@ class Cluster:
     sink: SmtpSink
     started: list[subprocess.Popen[bytes]] = field(default_factory=list)
     webs: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)  # by port
-    token: str = ""  # an API token of stream@example.com
+    token: str = ""  # an API session token of stream@example.com
     workers: dict[str, tuple[subprocess.Popen[bytes], Path]] = field(default_factory=dict)
     runs: "itertools.count[int]" = field(default_factory=itertools.count)
 
@@ -262,7 +265,7 @@ def running(cluster: Cluster) -> Cluster:
     for process, log in cluster.workers.values():
         wait_until(lambda log=log: "ready." in log.read_text(), "a worker was not ready", log)
         assert process.poll() is None, tail(log)
-    # A token for the stream of requests, before the throttle test locks the token endpoint.
+    # A session token for the stream of requests, before the throttle test locks the log-in.
     cluster.python(
         f"from {SLUG}.users.models import User\n"
         f"for email in ['session@example.com', 'stream@example.com']:\n"
@@ -270,8 +273,8 @@ def running(cluster: Cluster) -> Cluster:
     )
     credentials = {"email": "stream@example.com", "password": PASSWORD}
     cluster.token = json.loads(
-        post_json(next(iter(cluster.webs)), "/api/auth/token/", credentials).body
-    )["token"]
+        post_json(next(iter(cluster.webs)), LOGIN, credentials).body
+    )["meta"]["session_token"]
     return cluster
 
 
@@ -328,8 +331,8 @@ def test_a_session_begun_on_one_web_process_holds_on_the_other(running: Cluster)
 
 
 def test_a_throttle_counted_on_one_web_process_holds_on_the_other(running: Cluster) -> None:
-    """Bad requests to the token endpoint of one process until it throttles, then one to the
-    other: throttled too. Were each process counting on its own, the other would answer 400.
+    """Bad requests to allauth's API log-in of one process until its rate limit answers, then one
+    to the other: limited too. Were each process counting on its own, the other would answer 400.
 
     No password in them, so that no request spends time hashing one.
     """
@@ -338,11 +341,11 @@ def test_a_throttle_counted_on_one_web_process_holds_on_the_other(running: Clust
 
     statuses = []
     while len(statuses) < 200 and 429 not in statuses:
-        statuses.append(post_json(first, "/api/auth/token/", wrong).status)
+        statuses.append(post_json(first, LOGIN, wrong).status)
 
     assert statuses[-1] == 429, statuses
     assert set(statuses[:-1]) <= {400, 401}, statuses
-    assert post_json(second, "/api/auth/token/", wrong).status == 429
+    assert post_json(second, LOGIN, wrong).status == 429
 
 
 @dataclass
@@ -476,5 +479,5 @@ def test_killing_a_web_process_and_a_worker_loses_no_request_and_no_task(
     assert before == {first, second}
     assert set(after) == {201}, after
     # Beat kept sending the housekeeping task, which the workers ran.
-    done = re.compile(r"delete_expired_sessions_and_tokens\[[0-9a-f-]{36}\] succeeded")
+    done = re.compile(r"delete_expired_sessions\[[0-9a-f-]{36}\] succeeded")
     assert any(done.search(log.read_text()) for _, log in running.workers.values())

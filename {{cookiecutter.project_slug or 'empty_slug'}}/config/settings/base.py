@@ -174,7 +174,11 @@ ACCOUNT_RATE_LIMITS = {
 # How many proxies in front of the app append to X-Forwarded-For: the client address is the
 # one they saw. 0 (dev): the connection's own address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factors: an authenticator app (TOTP), passkeys (WebAuthn: a phone, a security key, the
+# computer's own), and recovery codes for a lost device. A passkey also signs in on its own,
+# without a password (MFA_PASSKEY_LOGIN_ENABLED). Browsers offer passkeys on HTTPS and localhost.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = {{ cookiecutter.project_name | tojson }}
 # Staff without an authenticator are sent to enrol one, and the admin is refused until the
 # session was confirmed with a code ({{ cookiecutter.project_slug }}/users/middleware.py); the API

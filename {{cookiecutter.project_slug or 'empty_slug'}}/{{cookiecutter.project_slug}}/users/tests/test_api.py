@@ -142,6 +142,13 @@ def test_a_form_body_gets_415(user_client: APIClient) -> None:
         assert "Unsupported media type" in response.json()["detail"]
 
 
+@pytest.mark.django_db
+def test_allauths_specification_is_served_for_the_docs(api_client: APIClient) -> None:
+    spec = api_client.get(reverse("headless:openapi_json")).json()
+
+    assert "/_allauth/{client}/v1/auth/login" in spec["paths"]  # client: app or browser
+
+
 def test_pages_never_exceed_the_maximum_size(staff_client: APIClient) -> None:
     UserFactory.create_batch(101)
 

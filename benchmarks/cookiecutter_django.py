@@ -160,6 +160,7 @@ class CookiecutterDjango:
         create = "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True)"
         create += ".execute('CREATE DATABASE ccd')"
         subprocess.run([python, "-c", create, database_url], env=prod, check=True)
+        # collectstatic: its production start script runs it before gunicorn.
         for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
             subprocess.run([python, "manage.py", *command], cwd=self.project, env=prod, check=True)
         tokens = json.loads(run_in_bake(self.project, MAKE_USERS, prod, str(USERS)))

@@ -2,10 +2,13 @@
 
     uv run python -m benchmarks [--seconds 10] [--rounds 3] [--tasks 300] [--json FILE]
                                 [--template OTHER_CHECKOUT] [--http-only]
+                                [--cookiecutter-django CHECKOUT]
 
 Needs what the template's integration tests need (PostgreSQL server binaries, redis-server) and
-wrk. Numbers depend on the machine: compare runs on the same one. Benchmarks print; they never
-fail on a number.
+wrk. With a local checkout of cookiecutter-django (the option, or COOKIECUTTER_DJANGO), its bake's
+`GET /api/users/me/` is loaded beside ours (benchmarks/cookiecutter_django.py); without one, that
+comparison is skipped. Numbers depend on the machine: compare runs on the same one. Benchmarks
+print; they never fail on a number.
 """
 
 import argparse
@@ -20,7 +23,7 @@ from typing import Any
 
 from cookiecutter.main import cookiecutter
 
-from benchmarks import celery_roundtrip, http_throughput, list_queries
+from benchmarks import celery_roundtrip, cookiecutter_django, http_throughput, list_queries
 from tests.conftest import bake_into
 
 
@@ -42,12 +45,19 @@ def main() -> None:
     parser.add_argument(
         "--http-only", action="store_true", help="skip the test suite, gate and Celery timings"
     )
+    parser.add_argument(
+        "--cookiecutter-django",
+        type=Path,
+        help="a local checkout of cookiecutter-django to compare with (or COOKIECUTTER_DJANGO)",
+    )
     args = parser.parse_args()
     env = {
         k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE"}
     }
     rows: list[tuple[str, str]] = []
     numbers: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores"}
+    ccd_checkout = cookiecutter_django.checkout_path(args.cookiecutter_django, env)
+    ccd = None
 
     with tempfile.TemporaryDirectory(prefix="benchmark-") as tmp:
         workdir = Path(tmp)
@@ -68,9 +78,22 @@ def main() -> None:
             numbers["test_suite_s"] = timed(pytest, project, env)
             numbers["gate_cold_s"] = timed(["make", "gate"], project, env)  # empty mypy cache
             numbers["gate_s"] = timed(["make", "gate"], project, env)
+        if ccd_checkout:
+            ccd_project = cookiecutter_django.bake(ccd_checkout, workdir / "ccd", env)
+            ccd = cookiecutter_django.CookiecutterDjango(ccd_project, workdir, env)
         numbers["http"] = http_throughput.measure(
-            project, workdir, env, seconds=args.seconds, rounds=args.rounds
+            project,
+            workdir,
+            env,
+            seconds=args.seconds,
+            rounds=args.rounds,
+            extras=[ccd.serve] if ccd else [],
         )
+        if ccd:
+            numbers["cookiecutter_django"] = {
+                "checkout": str(ccd_checkout),
+                "round_trips": ccd.round_trips,
+            }
         numbers["list_queries"] = list_queries.measure(project, env)
         if not args.http_only:
             numbers["celery"] = celery_roundtrip.measure(project, workdir / "celery", args.tasks, 2)
@@ -109,6 +132,8 @@ def main() -> None:
             ),
             ("  ratio project / bare (medians)", f"{http['ratios'][name]:.2f}"),
         ]
+        if ccd and name == "me":
+            rows += cookiecutter_django.rows(http, ccd.round_trips)
     for url, counts in numbers["list_queries"].items():
         rows.append((f"Queries, GET {url} at 10 / 100 rows", f"{counts['10']} / {counts['100']}"))
     if celery := numbers.get("celery"):
@@ -132,6 +157,11 @@ def main() -> None:
     print(f"| {'-' * width} | --- |")
     for name, value in rows:
         print(f"| {name.ljust(width)} | {value} |")
+    if not ccd:
+        print(
+            "cookiecutter-django comparison skipped: no checkout given "
+            "(--cookiecutter-django PATH or COOKIECUTTER_DJANGO)"
+        )
     if args.json:
         args.json.write_text(json.dumps(numbers, indent=2, default=str), encoding="utf-8")
 

@@ -25,7 +25,8 @@ import secrets
 import shutil
 import statistics
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,6 +141,21 @@ class Load:
     p99_ms: float
 
 
+@dataclass(frozen=True)
+class Server:
+    """A server loaded in each round: its name in the results, its wrk script, its endpoints."""
+
+    name: str
+    port: int
+    script: Path
+    endpoints: tuple[str, ...]  # keys of ENDPOINTS
+
+
+# Another project to load beside ours: called with the URLs of our PostgreSQL and Redis servers
+# and our gunicorn worker count, it sets itself up and serves while its context lasts.
+Extra = Callable[[str, str, int], AbstractContextManager[Server]]
+
+
 def require_wrk() -> str:
     wrk = shutil.which("wrk")
     if not wrk:
@@ -211,6 +227,7 @@ def measure(
     seconds: int = 10,
     rounds: int = 3,
     connections: int = 8,
+    extras: Sequence[Extra] = (),
 ) -> dict[str, object]:
     """Serve the bake (prod settings) and the bare project side by side; load them in turn."""
     slug = slug_of(project)
@@ -272,18 +289,26 @@ def measure(
                 ports["bare"],
                 workdir / "bare-gunicorn.log",
             ),
+            contextlib.ExitStack() as stack,
         ):
+            servers = [Server(name, port, script, tuple(endpoints)) for name, port in ports.items()]
+            servers += [
+                stack.enter_context(extra(database_url, redis_url, int(workers)))
+                for extra in extras
+            ]
             # The setup's writes (the bake, 1,000 users, their projects) reach the disk now, not
             # in the kernel's writeback during the first rounds, which it would slow.
             os.sync()
-            for port in ports.values():  # warm-up: connections, caches, lazy imports
-                for url in endpoints.values():
-                    load(f"http://127.0.0.1:{port}{url}", script, 2, connections)
+            for server in servers:  # warm-up: connections, caches, lazy imports
+                for name in server.endpoints:
+                    url = f"http://127.0.0.1:{server.port}{endpoints[name]}"
+                    load(url, server.script, 2, connections)
             for _ in range(rounds):
-                for name, url in endpoints.items():
-                    for server, port in ports.items():
-                        result = load(f"http://127.0.0.1:{port}{url}", script, seconds, connections)
-                        loads.setdefault((server, name), []).append(result)
+                for name, path in endpoints.items():
+                    for server in (server for server in servers if name in server.endpoints):
+                        url = f"http://127.0.0.1:{server.port}{path}"
+                        result = load(url, server.script, seconds, connections)
+                        loads.setdefault((server.name, name), []).append(result)
     medians = {f"{server} {name}": vars(median(runs)) for (server, name), runs in loads.items()}
     ratios = {
         name: medians[f"project {name}"]["requests_per_second"]

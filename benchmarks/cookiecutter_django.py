@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.http_throughput import HOST, USERS, Server, serving
+from benchmarks.http_throughput import HOST, USERS, Server, serving, token_script
 from benchmarks.in_bake import run_in_bake
 from tests.services import free_port
 
@@ -121,23 +121,6 @@ def bake(checkout: Path, workdir: Path, env: dict[str, str]) -> Path:
     return project
 
 
-def token_script(tokens: list[str], path: Path) -> Path:
-    """A wrk script that sends each request with the next user's DRF token."""
-    path.write_text(
-        f"local tokens = {{{', '.join(json.dumps(token) for token in tokens)}}}\n"
-        "local n = 0\n"
-        "function init(args) n = math.random(#tokens) end\n"
-        "function request()\n"
-        "  n = n % #tokens + 1\n"
-        "  return wrk.format(nil, nil, {\n"
-        f'    ["Host"] = "{HOST}", ["X-Forwarded-Proto"] = "https",\n'
-        '    ["Authorization"] = "Token " .. tokens[n]})\n'
-        "end\n",
-        encoding="utf-8",
-    )
-    return path
-
-
 class CookiecutterDjango:
     """An extra server for http_throughput.measure; keeps its round trips per request."""
 
@@ -172,7 +155,8 @@ class CookiecutterDjango:
         gunicorn = [str(self.project / ".venv" / "bin" / "gunicorn"), "config.wsgi"]
         gunicorn += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
         with serving(gunicorn, self.project, prod, port, self.workdir / f"{NAME}.log"):
-            yield Server(NAME, port, token_script(tokens, self.workdir / f"{NAME}.lua"), ("me",))
+            script = token_script(tokens, self.workdir / f"{NAME}.lua", "Authorization", "Token ")
+            yield Server(NAME, port, script, ("me",))
 
 
 def rows(http: dict[str, Any], round_trips: dict[str, float]) -> list[tuple[str, str]]:

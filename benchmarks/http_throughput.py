@@ -9,8 +9,9 @@ of each server in turn, interleaved over several rounds; the medians and their r
 count, since a shared machine's noise moves both alike.
 
 Endpoints: `GET /api/users/me/` and `GET /api/projects/` (a page of 20 rows of the example app),
-with tokens of USERS users in turn, so that no user comes near the per-user throttle rate: the
-throttle costs what it costs in production, at its default rate.
+with the session tokens (allauth's X-Session-Token) of USERS users in turn, so that no user
+comes near the per-user throttle rate: the throttle costs what it costs in production, at its
+default rate.
 
 Before the load, one process counts what a request costs in round trips, through Django's WSGI
 handler with the same settings and services: SQL statements (the connection health check's
@@ -76,7 +77,7 @@ import json, sys
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from knox.models import AuthToken
+from django.test import Client
 User = get_user_model()
 users = User.objects.bulk_create(
     User(**{{User.USERNAME_FIELD: f"bench{{i}}@example.com", "email": f"bench{{i}}@example.com",
@@ -91,7 +92,15 @@ else:
     Project.objects.bulk_create(
         Project(owner=user, name=f"Project {{n}}") for user in users for n in range({rows})
     )
-print(json.dumps([AuthToken.objects.create(user=user)[1] for user in users]))
+
+def session_token(user):
+    # What allauth's app log-in hands a client: the key of a signed-in session.
+    client = Client()
+    client.force_login(user)
+    return client.session.session_key
+
+
+print(json.dumps([session_token(user) for user in users]))
 """
 
 COUNT_ROUND_TRIPS = """\
@@ -122,7 +131,7 @@ for name, url in json.loads(sys.argv[1]).items():
     results = []
     for n, token in enumerate(tokens):
         environ = RequestFactory().get(url, HTTP_HOST="example.com", HTTP_X_FORWARDED_PROTO="https",
-                                       HTTP_AUTHORIZATION=f"Token {token}").environ
+                                       HTTP_X_SESSION_TOKEN=token).environ
         counts.update(sql=0, redis=0)
         response = handler(environ, lambda status, headers: None)
         response.close()  # ends the request, as gunicorn does
@@ -180,8 +189,11 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def token_script(tokens: list[str], path: Path) -> Path:
-    """A wrk script that sends each request with the next user's token, as the proxy would."""
+def token_script(
+    tokens: list[str], path: Path, header: str = "X-Session-Token", prefix: str = ""
+) -> Path:
+    """A wrk script that sends each request with the next user's token in `header` (after
+    `prefix`), and the headers the proxy adds."""
     path.write_text(
         f"local tokens = {{{', '.join(json.dumps(token) for token in tokens)}}}\n"
         "local n = 0\n"
@@ -190,7 +202,7 @@ def token_script(tokens: list[str], path: Path) -> Path:
         "  n = n % #tokens + 1\n"
         "  return wrk.format(nil, nil, {\n"
         f'    ["Host"] = "{HOST}", ["X-Forwarded-Proto"] = "https",\n'
-        '    ["Authorization"] = "Token " .. tokens[n]})\n'
+        f'    ["{header}"] = "{prefix}" .. tokens[n]}})\n'
         "end\n",
         encoding="utf-8",
     )

@@ -25,7 +25,7 @@ from typing import BinaryIO
 import pytest
 
 # allauth's emails show a code on a line of its own: "RKSP-XQNP" for a password reset.
-EMAILED_CODE = re.compile(r"^([A-Z0-9]{3,}(?:-[A-Z0-9]+)?)$", re.MULTILINE)
+EMAILED_CODE = re.compile(r"^([A-Z0-9]{3,}(?:-[A-Z0-9]+)?)\r?$", re.MULTILINE)
 START_TIMEOUT = 30  # seconds a server may take to answer
 MAIL_TIMEOUT = 60  # seconds the mail server waits for the next line of a conversation
 STOP_TIMEOUT = 10

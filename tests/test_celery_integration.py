@@ -366,8 +366,7 @@ def test_beat_sends_the_housekeeping_task_to_the_worker(
     wait_until(lambda: done.search(worker_log.read_text()), "no housekeeping", beat_log, worker_log)
 
     remaining = system.python(
-        "from django.contrib.sessions.models import Session\n"
-        "result = Session.objects.count()"
+        "from django.contrib.sessions.models import Session\nresult = Session.objects.count()"
     )
     assert remaining == 0
     assert list(system.logs.glob("celerybeat-schedule*")), tail(beat_log)

@@ -425,7 +425,8 @@ def test_a_mobile_app_walks_the_account_lifecycle(server: Server, mailbox: SmtpS
     while fresh_totp_code(secret) == code:  # a code logs in once: wait for the next one
         time.sleep(1)
     token = session_token(first_step)
-    second_step = call(server, "POST", "/auth/2fa/authenticate", token, code=fresh_totp_code(secret))
+    code = fresh_totp_code(secret)
+    second_step = call(server, "POST", "/auth/2fa/authenticate", token, code=code)
     assert second_step.status == 200, second_step.body
 
     sent_before = len(mailbox.accepted)
@@ -434,7 +435,8 @@ def test_a_mobile_app_walks_the_account_lifecycle(server: Server, mailbox: SmtpS
     reset_token = session_token(requested)
     key = mailbox.code_sent_to(email, since=sent_before)
     new_password = "another-long-passphrase"  # noqa: S105
-    reset = call(server, "POST", "/auth/password/reset", reset_token, key=key, password=new_password)
+    reset_data = {"key": key, "password": new_password}
+    reset = call(server, "POST", "/auth/password/reset", reset_token, **reset_data)
     assert reset.status == 401, reset.body  # reset; the app logs in next
 
     refused = server.request("/api/users/me/", headers={"X-Session-Token": token, **JSON})

@@ -272,9 +272,9 @@ def running(cluster: Cluster) -> Cluster:
         f"    User.objects.create_user(email=email, password={PASSWORD!r})"
     )
     credentials = {"email": "stream@example.com", "password": PASSWORD}
-    cluster.token = json.loads(
-        post_json(next(iter(cluster.webs)), LOGIN, credentials).body
-    )["meta"]["session_token"]
+    cluster.token = json.loads(post_json(next(iter(cluster.webs)), LOGIN, credentials).body)[
+        "meta"
+    ]["session_token"]
     return cluster
 
 

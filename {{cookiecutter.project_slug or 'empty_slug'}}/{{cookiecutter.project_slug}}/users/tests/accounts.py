@@ -56,7 +56,7 @@ class AppClient:
             )
         if response.status_code == 410:  # the session has ended: start again without a token
             self.token = None
-        elif response.headers["Content-Type"] == "application/json":
+        else:
             self.token = response.json().get("meta", {}).get("session_token", self.token)
         return response
 

@@ -42,7 +42,18 @@ def test_config_tells_the_app_what_this_server_offers() -> None:
 
     assert config["account"]["is_open_for_signup"] is {{ cookiecutter.allow_signup }}
     assert config["account"]["password_reset_by_code_enabled"] is True
-    assert {"totp", "recovery_codes"} <= set(config["mfa"]["supported_types"])
+    assert {"totp", "webauthn", "recovery_codes"} <= set(config["mfa"]["supported_types"])
+    assert config["mfa"]["passkey_login_enabled"] is True
+
+
+def test_an_app_signs_in_with_a_passkey_by_answering_a_challenge_for_this_site() -> None:
+    """The browser test signs in with a passkey; an app gets the same WebAuthn challenge."""
+    response = AppClient().call("GET", "/auth/webauthn/login")
+
+    options = response.json()["data"]["request_options"]["publicKey"]
+    assert response.status_code == 200
+    assert options["rpId"] == "testserver"
+    assert len(options["challenge"]) >= 16
 
 
 def test_an_app_logs_in_reads_and_updates_its_profile_and_logs_out(user: User) -> None:

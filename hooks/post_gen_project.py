@@ -54,9 +54,10 @@ REMOVED_WHEN: dict[tuple[str, object], list[str]] = {
     ("include_example_app", False): ["{slug}/projects"],
     ("use_docker", False): ["Dockerfile", ".dockerignore", "compose.yaml", "compose.prod.yaml"],
     ("use_kubernetes", False): ["k8s"],
-    ("ci", "github"): [".gitlab-ci.yml"],
+    # .github holds the workflow and Dependabot's configuration; renovate.json is GitLab's.
+    ("ci", "github"): [".gitlab-ci.yml", "renovate.json"],
     ("ci", "gitlab"): [".github"],
-    ("ci", "none"): [".github", ".gitlab-ci.yml"],
+    ("ci", "none"): [".github", ".gitlab-ci.yml", "renovate.json"],
     ("use_sentry", False): ["tests/test_sentry.py"],
 }
 

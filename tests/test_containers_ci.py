@@ -7,10 +7,8 @@ zizmor for GitHub Actions, the GitLab CI schema for GitLab. Every tool comes fro
 template's dev group and runs offline: where this process may, without any network at all.
 """
 
-import functools
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Bake
+from tests.runner import offline_prefix
 
 TOOLS = Path(sys.executable).parent  # the template's virtualenv, where the wheels put them
 COMPOSE_PROD_ENV = {
@@ -27,15 +26,6 @@ COMPOSE_PROD_ENV = {
     "DJANGO_SMTP_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
     "POSTGRES_PASSWORD": "compose-check-password",
 }
-
-
-@functools.cache
-def offline_prefix() -> tuple[str, ...]:
-    """`unshare --net` where this process may use it (root on Linux): the tool sees no network."""
-    unshare = shutil.which("unshare")
-    if unshare and subprocess.run([unshare, "--net", "true"], check=False).returncode == 0:
-        return (unshare, "--net")
-    return ()
 
 
 def tool(

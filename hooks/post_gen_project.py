@@ -166,6 +166,7 @@ def next_steps(context: dict[str, Any], project: Path, env_written: bool) -> str
         "  make install   # install the dependencies",
         "  make demo      # load demo data, serve http://127.0.0.1:8000/ (says how to sign in)",
         "  make gate      # run all checks",
+        "  git init && make hooks   # check every commit: ruff, mypy, migrations, uv.lock, files",
         "",
         ".env holds a fresh DJANGO_SECRET_KEY for local development."
         if env_written

@@ -358,6 +358,7 @@ def test_next_steps_say_how_to_install_run_and_check(
     assert "make install" in text
     assert "make demo      # load demo data, serve http://127.0.0.1:8000/" in text
     assert "make gate" in text
+    assert "git init && make hooks" in text
     assert ("REDIS_URL" in text) is use_celery
 
 

@@ -8,6 +8,7 @@ configuration, and the audit's export of the locked dependencies is checked here
 needs an installed bake (the audit itself needs the network: CI runs it).
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -59,7 +60,7 @@ def git(project: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args],
         cwd=project,
-        env={"PATH": "/usr/bin:/bin", **GIT_ENV},
+        env=os.environ | GIT_ENV,
         capture_output=True,
         text=True,
         check=True,

@@ -54,9 +54,10 @@ REMOVED_WHEN: dict[tuple[str, object], list[str]] = {
     ("include_example_app", False): ["{slug}/projects"],
     ("use_docker", False): ["Dockerfile", ".dockerignore", "compose.yaml", "compose.prod.yaml"],
     ("use_kubernetes", False): ["k8s"],
-    ("ci", "github"): [".gitlab-ci.yml"],
+    # .github holds the workflow and Dependabot's configuration; renovate.json is GitLab's.
+    ("ci", "github"): [".gitlab-ci.yml", "renovate.json"],
     ("ci", "gitlab"): [".github"],
-    ("ci", "none"): [".github", ".gitlab-ci.yml"],
+    ("ci", "none"): [".github", ".gitlab-ci.yml", "renovate.json"],
     ("use_sentry", False): ["tests/test_sentry.py"],
 }
 
@@ -165,6 +166,7 @@ def next_steps(context: dict[str, Any], project: Path, env_written: bool) -> str
         "  make install   # install the dependencies",
         "  make demo      # load demo data, serve http://127.0.0.1:8000/ (says how to sign in)",
         "  make gate      # run all checks",
+        "  git init && make hooks   # check every commit: ruff, mypy, migrations, uv.lock, files",
         "",
         ".env holds a fresh DJANGO_SECRET_KEY for local development."
         if env_written

@@ -185,6 +185,7 @@ SHARED_FIXTURE_MODULES = frozenset(
     {
         "tests/test_browser.py",
         "tests/test_celery_integration.py",
+        "tests/test_git_hooks.py",
         "tests/test_prod_live.py",
         "tests/test_scale_out.py",
     }

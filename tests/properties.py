@@ -58,10 +58,13 @@ REMOVED_BY: Mapping[tuple[str, Value], Removed] = {
         paths=("Dockerfile", ".dockerignore", "compose.yaml", "compose.prod.yaml"), word="docker"
     ),
     ("use_kubernetes", False): Removed(paths=("k8s",), word="kubernetes"),
-    ("ci", "github"): Removed(paths=(".gitlab-ci.yml",), word="gitlab"),
-    ("ci", "gitlab"): Removed(paths=(".github",), word=".github/"),
+    ("ci", "github"): Removed(paths=(".gitlab-ci.yml", "renovate.json"), word="gitlab"),
+    ("ci", "gitlab"): Removed(paths=(".github", ".github/dependabot.yml"), word=".github/"),
     # Both workflow files end in ci.yml: with no CI, nothing mentions either.
-    ("ci", "none"): Removed(paths=(".github", ".gitlab-ci.yml"), word="ci.yml"),
+    ("ci", "none"): Removed(
+        paths=(".github", ".github/dependabot.yml", ".gitlab-ci.yml", "renovate.json"),
+        word="ci.yml",
+    ),
     ("use_sentry", False): Removed(paths=("tests/test_sentry.py",), word="sentry"),
 }
 

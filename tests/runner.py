@@ -1,7 +1,9 @@
 """Run a command in a bake with a time bound, and report how it ended."""
 
 import contextlib
+import functools
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -12,6 +14,15 @@ from pathlib import Path
 import pytest
 
 TAIL_LINES = 80
+
+
+@functools.cache
+def offline_prefix() -> tuple[str, ...]:
+    """`unshare --net` where this process may use it (root on Linux): the tool sees no network."""
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "--net", "true"], check=False).returncode == 0:
+        return (unshare, "--net")
+    return ()
 
 
 @dataclass(frozen=True)

@@ -3,21 +3,23 @@
 No Docker engine or CI runner exists here, so each file goes through the linters and schemas
 that its own tooling would apply: hadolint for the Dockerfile, `docker-compose config` and the
 Compose specification's schema for the Compose files, actionlint, the GitHub workflow schema and
-zizmor for GitHub Actions, the GitLab CI schema for GitLab. Every tool comes from a wheel in the
-template's dev group and runs offline: where this process may, without any network at all.
+zizmor for GitHub Actions, the GitLab CI schema for GitLab, and Dependabot's and Renovate's schemas
+for the dependency updates. Every tool comes from a wheel in the template's dev group and runs
+offline: where this process may, without any network at all.
 """
 
-import functools
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+from tests.combinations import TEMPLATE_DIR
 from tests.conftest import Bake
+from tests.runner import offline_prefix
 
 TOOLS = Path(sys.executable).parent  # the template's virtualenv, where the wheels put them
 COMPOSE_PROD_ENV = {
@@ -27,15 +29,6 @@ COMPOSE_PROD_ENV = {
     "DJANGO_SMTP_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
     "POSTGRES_PASSWORD": "compose-check-password",
 }
-
-
-@functools.cache
-def offline_prefix() -> tuple[str, ...]:
-    """`unshare --net` where this process may use it (root on Linux): the tool sees no network."""
-    unshare = shutil.which("unshare")
-    if unshare and subprocess.run([unshare, "--net", "true"], check=False).returncode == 0:
-        return (unshare, "--net")
-    return ()
 
 
 def tool(
@@ -207,7 +200,7 @@ def test_github_workflow_gates_against_postgres_and_redis_and_audits_dependencie
     assert "DATABASE_URL: postgres://app:app@localhost:5432/app" in workflow
     assert "REDIS_URL: redis://localhost:6379/0" in workflow
     assert "- run: make gate" in workflow
-    assert "uvx pip-audit" in workflow
+    assert "- run: make audit" in workflow
     assert "permissions: {}" in workflow
 
 
@@ -230,4 +223,141 @@ def test_gitlab_pipeline_gates_against_postgres_and_redis_and_audits_dependencie
     assert "- name: redis:" in pipeline
     assert "DATABASE_URL: postgres://app:app@postgres:5432/app" in pipeline
     assert "- make gate" in pipeline
-    assert "uvx pip-audit" in pipeline
+    assert "- make audit" in pipeline
+
+
+# --- The audit ---------------------------------------------------------------------------------
+
+
+def test_audit_checks_the_locked_production_dependencies_outside_the_gate(
+    default_bake: Path,
+) -> None:
+    makefile = (default_bake / "Makefile").read_text(encoding="utf-8")
+    gate = next(line for line in makefile.splitlines() if line.startswith("gate:"))
+
+    assert "uv export --locked --no-dev" in makefile
+    assert "uvx pip-audit==" in makefile
+    assert "--requirement $(AUDIT_REQUIREMENTS) $(AUDIT_IGNORE)" in makefile
+    assert "audit" not in gate  # it needs the network: CI runs it beside the gate
+    ignored = (default_bake / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".audit-requirements.txt" in ignored
+
+
+# --- Dependency updates -------------------------------------------------------------------------
+
+
+def schema_check(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema's built-in (vendored) schema against one file, offline, unasserted."""
+    return subprocess.run(
+        [*offline_prefix(), TOOLS / "check-jsonschema", "--builtin-schema", schema, path.name],
+        cwd=path.parent,
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def dependabot_updates(project: Path) -> dict[str, dict]:
+    """Dependabot's configuration, validated by its schema: each ecosystem's entry."""
+    config = project / ".github/dependabot.yml"
+    tool("check-jsonschema", "--builtin-schema", "vendor.dependabot", config, cwd=project)
+    updates = yaml.safe_load(config.read_text(encoding="utf-8"))["updates"]
+    return {update["package-ecosystem"]: update for update in updates}
+
+
+def renovate_config(project: Path) -> dict:
+    """Renovate's configuration, validated by its schema."""
+    config = project / "renovate.json"
+    tool("check-jsonschema", "--builtin-schema", "vendor.renovate", config, cwd=project)
+    return json.loads(config.read_text(encoding="utf-8"))
+
+
+def test_dependabot_updates_lock_actions_and_image_weekly_in_groups(default_bake: Path) -> None:
+    updates = dependabot_updates(default_bake)
+
+    assert sorted(updates) == ["docker", "github-actions", "uv"]
+    for update in updates.values():
+        assert update["directory"] == "/"
+        assert update["schedule"]["interval"] == "weekly"
+        assert update["cooldown"]["default-days"] == 7
+        # One pull request for the minor and patch updates of the ecosystem, one per major.
+        (group,) = update["groups"].values()
+        assert group == {"patterns": ["*"], "update-types": ["minor", "patch"]}
+
+
+def test_dependabot_has_no_docker_entry_without_docker(bake: Bake) -> None:
+    project = bake(use_docker=False)
+
+    assert sorted(dependabot_updates(project)) == ["github-actions", "uv"]
+
+
+def test_renovate_updates_lock_ci_images_and_dockerfile_weekly_in_groups(
+    gitlab_bake: Path,
+) -> None:
+    config = renovate_config(gitlab_bake)
+
+    assert config["enabledManagers"] == ["dockerfile", "gitlabci", "pep621"]
+    assert config["schedule"] == ["before 6am on monday"]
+    assert config["lockFileMaintenance"] == {
+        "enabled": True,
+        "schedule": ["before 6am on monday"],
+    }
+    assert config["minimumReleaseAge"] == "7 days"
+    grouped, services = config["packageRules"]
+    assert grouped["matchUpdateTypes"] == ["minor", "patch"]
+    assert "matchManagers" not in grouped  # one group across the managers
+    assert services["matchPackageNames"] == ["postgres", "redis"]
+    assert services["matchUpdateTypes"] == ["major"]
+    assert services["enabled"] is False
+
+
+def test_renovate_has_no_dockerfile_manager_without_docker(bake: Bake) -> None:
+    project = bake(ci="gitlab", use_docker=False)
+
+    assert renovate_config(project)["enabledManagers"] == ["gitlabci", "pep621"]
+
+
+@pytest.mark.parametrize(
+    ("bake_name", "path", "schema", "breakage"),
+    [
+        ("default_bake", ".github/dependabot.yml", "vendor.dependabot", ("weekly", "fortnightly")),
+        ("gitlab_bake", "renovate.json", "vendor.renovate", ("pep621", "pep-621")),
+    ],
+    ids=["dependabot", "renovate"],
+)
+def test_update_schemas_refuse_a_misspelt_value(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    bake_name: str,
+    path: str,
+    schema: str,
+    breakage: tuple[str, str],
+) -> None:
+    """The schema checks above can fail: a copy with one value misspelt does not pass."""
+    project: Path = request.getfixturevalue(bake_name)
+    broken = tmp_path / Path(path).name
+    broken.write_text((project / path).read_text(encoding="utf-8").replace(*breakage))
+
+    result = schema_check(schema, broken)
+
+    assert result.returncode != 0
+    assert breakage[1] in result.stdout + result.stderr
+
+
+# --- The template's own repository ----------------------------------------------------------------
+
+
+def test_template_repository_updates_its_own_lock_weekly() -> None:
+    """Only the template's uv.lock: it has no GitHub workflow (its CI is .ci/run), and the
+    project template's files are Jinja templates that Dependabot cannot read (CHANGELOG.md says
+    how their dependencies are bumped)."""
+    updates = dependabot_updates(TEMPLATE_DIR)
+
+    assert sorted(updates) == ["uv"]
+    assert updates["uv"]["directory"] == "/"
+    assert updates["uv"]["schedule"]["interval"] == "weekly"
+    assert updates["uv"]["groups"]["template-tools"]["update-types"] == ["minor", "patch"]
+    workflows = TEMPLATE_DIR / ".github/workflows"
+    assert not workflows.exists(), "a workflow's actions need a github-actions entry too"

@@ -115,7 +115,10 @@ def test_nothing_is_removed_with_every_option_on(hook_context: HookContext) -> N
         use_sentry=True,
     )
 
-    assert hook.paths_to_remove(context["cookiecutter"] | {"ci": "github"}) == [".gitlab-ci.yml"]
+    assert hook.paths_to_remove(context["cookiecutter"] | {"ci": "github"}) == [
+        ".gitlab-ci.yml",
+        "renovate.json",
+    ]
 
 
 def removed_on_top(context: dict[str, Any], **change: object) -> set[str]:
@@ -152,16 +155,16 @@ def test_bake_with_kubernetes_without_celery_has_no_worker_nor_beat(bake: Bake) 
 @pytest.mark.parametrize(
     ("ci", "removed"),
     [
-        ("github", {".gitlab-ci.yml"}),
+        ("github", {".gitlab-ci.yml", "renovate.json"}),
         ("gitlab", {".github"}),
-        ("none", {".github", ".gitlab-ci.yml"}),
+        ("none", {".github", ".gitlab-ci.yml", "renovate.json"}),
     ],
 )
 def test_only_the_chosen_ci_configuration_is_kept(
     hook_context: HookContext, ci: str, removed: set[str]
 ) -> None:
     context = hook_context(ci=ci)["cookiecutter"]
-    ci_files = {".github", ".gitlab-ci.yml"}
+    ci_files = {".github", ".gitlab-ci.yml", "renovate.json"}
 
     assert ci_files.intersection(hook.paths_to_remove(context)) == removed
 
@@ -355,6 +358,7 @@ def test_next_steps_say_how_to_install_run_and_check(
     assert "make install" in text
     assert "make demo      # load demo data, serve http://127.0.0.1:8000/" in text
     assert "make gate" in text
+    assert "git init && make hooks" in text
     assert ("REDIS_URL" in text) is use_celery
 
 

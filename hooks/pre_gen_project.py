@@ -31,6 +31,7 @@ SLUG_EXAMPLE = "e.g. project_slug=my_service"
 # Import names of what the generated project installs: a package named like one would shadow it.
 DEPENDENCY_IMPORT_NAMES = frozenset(
     {
+        "allauth",
         "argon2",
         "celery",
         "coverage",
@@ -41,6 +42,7 @@ DEPENDENCY_IMPORT_NAMES = frozenset(
         "drf_spectacular_sidecar",
         "environ",
         "factory",
+        "fido2",
         "gunicorn",
         "hypothesis",
         "kombu",

@@ -139,9 +139,9 @@ def test_project_slug_rule_rejects_a_name_the_project_uses_itself(slug: str) -> 
 def test_project_slug_dependency_list_has_the_required_import_names() -> None:
     required = {
         "django", "rest_framework", "celery", "kombu", "redis", "environ", "debug_toolbar",
-        "drf_spectacular", "drf_spectacular_sidecar", "knox", "django_filters", "whitenoise",
+        "drf_spectacular", "drf_spectacular_sidecar", "allauth", "django_filters", "whitenoise",
         "psycopg", "gunicorn", "argon2", "factory", "pytest", "pytest_django", "mypy", "ruff",
-        "sentry_sdk", "coverage", "schemathesis", "hypothesis",
+        "sentry_sdk", "coverage", "schemathesis", "hypothesis", "fido2",
     }  # fmt: skip
     assert required <= hook.DEPENDENCY_IMPORT_NAMES
 

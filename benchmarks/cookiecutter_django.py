@@ -20,7 +20,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.http_throughput import HOST, USERS, Server, serving, token_script
+from benchmarks.http_throughput import (
+    COUNT_ROUND_TRIPS,
+    HOST,
+    USERS,
+    Server,
+    serving,
+    token_script,
+)
 from benchmarks.in_bake import run_in_bake
 from tests.services import free_port
 
@@ -49,39 +56,6 @@ users = User.objects.bulk_create(
     User(email=f"bench{i}@example.com", password="!") for i in range(int(sys.argv[1]))
 )
 print(json.dumps([Token.objects.create(user=user).key for user in users]))
-"""
-
-# SQL statements and Redis commands (a pipeline is one send) of one request, through Django's
-# WSGI handler in one process with the same settings and services.
-COUNT_ROUND_TRIPS = """\
-import json, statistics, sys
-import django
-django.setup()
-import psycopg
-from redis.connection import Connection
-from django.core.handlers.wsgi import WSGIHandler
-from django.test import RequestFactory
-
-counts = {"sql": 0, "redis": 0}
-real_execute, real_send = psycopg.Cursor.execute, Connection.send_packed_command
-def execute(self, *args, **kwargs):
-    counts["sql"] += 1
-    return real_execute(self, *args, **kwargs)
-def send(self, *args, **kwargs):
-    counts["redis"] += 1
-    return real_send(self, *args, **kwargs)
-psycopg.Cursor.execute, Connection.send_packed_command = execute, send
-handler, results = WSGIHandler(), []
-for n, token in enumerate(json.loads(sys.argv[2])):
-    environ = RequestFactory().get(sys.argv[1], HTTP_HOST="example.com",
-        HTTP_X_FORWARDED_PROTO="https", HTTP_AUTHORIZATION=f"Token {token}").environ
-    counts.update(sql=0, redis=0)
-    response = handler(environ, lambda status, headers: None)
-    response.close()
-    assert response.status_code == 200, response.status_code
-    if n:  # the first request opens the connections
-        results.append(dict(counts))
-print(json.dumps({kind: statistics.mean(r[kind] for r in results) for kind in counts}))
 """
 
 
@@ -149,9 +123,15 @@ class CookiecutterDjango:
         tokens = json.loads(run_in_bake(self.project, MAKE_USERS, prod, str(USERS)))
         self.round_trips = json.loads(
             run_in_bake(
-                self.project, COUNT_ROUND_TRIPS, prod, "/api/users/me/", json.dumps(tokens[:21])
+                self.project,
+                COUNT_ROUND_TRIPS,
+                prod,
+                json.dumps({"me": "/api/users/me/"}),
+                json.dumps(tokens[:21]),
+                "HTTP_AUTHORIZATION",
+                "Token ",
             )
-        )
+        )["me"]
         gunicorn = [str(self.project / ".venv" / "bin" / "gunicorn"), "config.wsgi"]
         gunicorn += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
         with serving(gunicorn, self.project, prod, port, self.workdir / f"{NAME}.log"):

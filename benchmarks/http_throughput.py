@@ -126,12 +126,13 @@ def send(self, *args, **kwargs):
 psycopg.Cursor.execute, Connection.send_packed_command = execute, send
 handler = WSGIHandler()
 tokens = json.loads(sys.argv[2])
+header, prefix = sys.argv[3], sys.argv[4]  # e.g. HTTP_X_SESSION_TOKEN and no prefix
 per_request = {}
 for name, url in json.loads(sys.argv[1]).items():
     results = []
     for n, token in enumerate(tokens):
         environ = RequestFactory().get(url, HTTP_HOST="example.com", HTTP_X_FORWARDED_PROTO="https",
-                                       HTTP_X_SESSION_TOKEN=token).environ
+                                       **{header: prefix + token}).environ
         counts.update(sql=0, redis=0)
         response = handler(environ, lambda status, headers: None)
         response.close()  # ends the request, as gunicorn does
@@ -275,7 +276,13 @@ def measure(
         )
         round_trips = json.loads(
             run_in_bake(
-                project, COUNT_ROUND_TRIPS, prod, json.dumps(endpoints), json.dumps(tokens[:21])
+                project,
+                COUNT_ROUND_TRIPS,
+                prod,
+                json.dumps(endpoints),
+                json.dumps(tokens[:21]),
+                "HTTP_X_SESSION_TOKEN",
+                "",
             )
         )
         script = token_script(tokens, workdir / "tokens.lua")

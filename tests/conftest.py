@@ -7,7 +7,7 @@ import itertools
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from tests.combinations import (
     required_combinations,
 )
 from tests.runner import Ran, run_bounded
+from tests.services import SmtpSink, smtp_sink
 
 type Bake = Callable[..., Path]
 type Run = Callable[..., Ran]
@@ -131,6 +132,13 @@ def bytecode_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 type HookContext = Callable[..., dict[str, Any]]
 type RunHook = Callable[[str, dict[str, Any], Path], subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture(scope="module")
+def mailbox() -> Iterator[SmtpSink]:
+    """A mail server for a module's deployment: it keeps what the deployment's worker sends."""
+    with smtp_sink() as sink:
+        yield sink
 
 
 @pytest.fixture

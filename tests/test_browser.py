@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from tests.conftest import TEMPLATE_DIR, Bake
 from tests.deployed import Server, deployed, fresh_totp_code
-from tests.services import SmtpSink, free_port, smtp_sink
+from tests.services import SmtpSink, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -35,12 +35,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", TEMPLATE_DIR / "artifacts")) / "browser"
-
-
-@pytest.fixture(scope="module")
-def mailbox() -> Iterator[SmtpSink]:
-    with smtp_sink() as sink:
-        yield sink
 
 
 @pytest.fixture(scope="module")

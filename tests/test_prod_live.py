@@ -20,19 +20,13 @@ import pytest
 
 from tests.conftest import Bake
 from tests.deployed import HOST, Reply, Server, deployed, fresh_totp_code
-from tests.services import SmtpSink, smtp_sink
+from tests.services import SmtpSink
 
 pytestmark = pytest.mark.integration
 
 USER_RATE = 20
 APP_API = "/_allauth/app/v1"
 JSON = {"Content-Type": "application/json", "Accept": "application/json"}
-
-
-@pytest.fixture(scope="module")
-def mailbox() -> Iterator[SmtpSink]:
-    with smtp_sink() as sink:
-        yield sink
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,33 @@
 """Fuzz tests: `make fuzz` and `make test` run them (see fuzz/conftest.py)."""
 
 import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 # Generated examples per API operation; the Makefile passes its FUZZ_EXAMPLES.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+
+# Schemathesis calls the project in-process, as this WSGI app.
+BASE_URL = "http://testserver"
+# One handler for every request, as a server has: building one loads the middleware anew.
+handler = WSGIHandler()
+
+
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """The project as a WSGI app that leaves the test's database connection open between
+    requests, as Django's test client does: a request's end normally closes old connections."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = handler(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)

@@ -1,7 +1,10 @@
 """The fuzz tests run on Schemathesis' and Hypothesis' pytest plugins, which the quick loop leaves
-unloaded."""
+unloaded. The Schemathesis tests sign in with a session token (`token`)."""
 
 import pytest
+
+from {{ cookiecutter.project_slug }}.users.models import User
+from {{ cookiecutter.project_slug }}.users.tests.accounts import AppClient
 
 PLUGINS = ("schemathesis", "hypothesispytest")
 
@@ -12,3 +15,12 @@ def pytest_configure(config: pytest.Config) -> None:
             f"-p {name}" for name in PLUGINS
         )
         raise pytest.UsageError(message)
+
+
+@pytest.fixture
+def token(user: User) -> str:
+    """An allauth session token, as a mobile app holds after logging in."""
+    app = AppClient()
+    app.log_in(user)
+    assert app.token
+    return app.token

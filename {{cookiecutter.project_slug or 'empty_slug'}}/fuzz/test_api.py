@@ -8,48 +8,20 @@ generated requests. `make test` (part of `make gate`) and `make fuzz` run it; th
 """
 
 import json
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.renderers import JSONRenderer
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from fuzz import EXAMPLES
-from {{ cookiecutter.project_slug }}.users.models import User
-from {{ cookiecutter.project_slug }}.users.tests.accounts import AppClient
-
-BASE_URL = "http://testserver"
+from fuzz import BASE_URL, EXAMPLES, application
 
 # Untraced by coverage (`make test`): tracing doubled its time; the other tests cover every line.
 pytestmark = pytest.mark.no_cover
-
-
-# One handler for every request, as a server has: building one loads the middleware anew.
-handler = WSGIHandler()
-
-
-def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """The project as a WSGI app that leaves the test's database connection open between
-    requests, as Django's test client does: a request's end normally closes old connections."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        response = handler(environ, start_response)
-        try:
-            return [b"".join(response)]
-        finally:
-            response.close()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 # The schema the project serves at /api/schema/, generated in-process, called in-process.
@@ -58,15 +30,6 @@ openapi = generator.get_schema(request=None, public=True)  # type: ignore[no-unt
 schema = schemathesis.openapi.from_dict(json.loads(JSONRenderer().render(openapi)))
 schema.app = application
 schema.config.phases.coverage.enabled = True  # the boundary values: most of its 15 s of CPU
-
-
-@pytest.fixture
-def token(user: User) -> str:
-    """An allauth session token, as a mobile app holds after logging in."""
-    app = AppClient()
-    app.log_in(user)
-    assert app.token
-    return app.token
 
 
 @schema.parametrize()

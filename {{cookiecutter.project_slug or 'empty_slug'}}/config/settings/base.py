@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "{{ cookiecutter.project_slug }}.users.middleware.StaffMFAMiddleware",
+    "{{ cookiecutter.project_slug }}.core.middleware.NumberOutOfRangeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -56,6 +56,15 @@ def test_an_app_signs_in_with_a_passkey_by_answering_a_challenge_for_this_site()
     assert len(options["challenge"]) >= 16
 
 
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
+def test_the_phone_endpoint_of_a_project_without_phone_numbers_is_not_found(method: str) -> None:
+    """allauth serves it anyway, and answered some of these with a server error."""
+    response = AppClient().call(method, "/account/phone", {"phone": "+15555550100"})
+
+    assert response.status_code == 404
+    assert response.json() == {"status": 404}
+
+
 def test_an_app_logs_in_reads_and_updates_its_profile_and_logs_out(user: User) -> None:
     app = AppClient()
 

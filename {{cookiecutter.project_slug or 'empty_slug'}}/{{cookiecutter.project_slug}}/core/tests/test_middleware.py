@@ -9,7 +9,7 @@ from {{ cookiecutter.project_slug }}.users.models import User
 from {{ cookiecutter.project_slug }}.users.tests.accounts import AppClient
 
 TOO_LARGE = 2**64  # beyond every integer column
-middleware = NumberOutOfRangeMiddleware(lambda request: HttpResponse())
+middleware = NumberOutOfRangeMiddleware(lambda _request: HttpResponse())
 
 
 @pytest.mark.django_db

@@ -35,7 +35,11 @@ class Violation:
 
 
 def axe_violations(page: Page) -> list[Violation]:
-    """axe-core's violations on the page as it is now."""
+    """axe-core's violations on the page, once its CSS transitions have ended (a switch to the
+    dark scheme fades colours in; axe would measure the contrast half-way)."""
+    page.wait_for_function(
+        "() => document.getAnimations().every(animation => animation.playState !== 'running')"
+    )
     results = AXE.run(page, options=AXE_OPTIONS)
     return [
         Violation(found["id"], found["impact"], [str(node["target"]) for node in found["nodes"]])

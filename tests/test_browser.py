@@ -15,12 +15,13 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
 
 from tests.accessibility import (
     DESKTOP,
@@ -290,7 +291,11 @@ OWN_PAGES_SIGNED_IN = [
 ]
 
 
-NOT_FOUND = "the server responded with a status of 404 (Not Found)"
+STATUSES = [  # Chromium's console errors for the pages that answer with an error status
+    "the server responded with a status of 404 (Not Found)",
+    "the server responded with a status of 404 (Not Found)",
+    "the server responded with a status of 429 (Too Many Requests)",
+]
 
 
 class AccessibilityAudit:
@@ -317,11 +322,51 @@ class AccessibilityAudit:
         self.check(f"{path} ({label})")
 
 
+def rendered(site: Server, template: str) -> str:
+    """A template as the deployed project renders it without a request (as Django's 500 page)."""
+    command = f"from django.template.loader import render_to_string as r; print(r({template!r}))"
+    manage = ["uv", "run", "--no-dev", "python", "manage.py", "shell", "--no-imports", "-c"]
+    result = subprocess.run(
+        [*manage, command],
+        cwd=site.project,
+        env=site.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout
+
+
+def serving(html: str) -> Callable[[Route], None]:
+    """A route handler that answers with `html`."""
+    return lambda route: route.fulfill(body=html, content_type="text/html")
+
+
+def reach_the_reset_rate_limit(page: Page) -> None:
+    """django-allauth's default limit, 5 reset requests a minute for one address: the 6th is
+    refused with its 429 page (an address nobody has, so no other test's limit is touched)."""
+    for _ in range(6):
+        page.goto("/accounts/password/reset/")
+        page.fill("#id_email", "rate-limited@example.com")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Too many attempts"
+
+
 def test_own_pages_pass_axe_and_fit_a_phone(visit: Visit, site: Server) -> None:
     page = visit.page
     audit = AccessibilityAudit(page)
     for path in OWN_PAGES_SIGNED_OUT:
         audit.visit(path, "signed out")
+    reach_the_reset_rate_limit(page)
+    audit.check("the 429 page (signed out)")
+    # No request of a test can make the site answer 403 or 500: the browser is handed those
+    # pages as the project renders them, on a path of the site, so that its files load.
+    for status in (403, 500):
+        html = rendered(site, f"{status}.html")
+        page.route(f"**/error-{status}/", serving(html))
+        audit.visit(f"/error-{status}/", "as rendered")
     page.goto("/accounts/login/")
     page.fill("#id_login", site.superuser[0])
     page.fill("#id_password", site.superuser[1])
@@ -351,9 +396,10 @@ def test_own_pages_pass_axe_and_fit_a_phone(visit: Visit, site: Server) -> None:
     (ARTIFACTS / "axe.json").write_text(json.dumps(report, indent=2))
 
     assert audit.found == {key: [] for key in audit.found}
-    assert len(audit.found) == 3 * (len(OWN_PAGES_SIGNED_OUT) + len(OWN_PAGES_SIGNED_IN) + 2)
-    # The only errors: Chromium's notes that /no-such-page/ answered 404 (signed out and in).
-    assert visit.errors == [f"Failed to load resource: {NOT_FOUND}"] * 2
+    assert len(audit.found) == 3 * (len(OWN_PAGES_SIGNED_OUT) + len(OWN_PAGES_SIGNED_IN) + 5)
+    # The only errors: Chromium's notes that /no-such-page/ answered 404 (signed out and in) and
+    # the 6th reset request 429.
+    assert sorted(visit.errors) == [f"Failed to load resource: {status}" for status in STATUSES]
 
 
 def test_keyboard_alone_logs_in_adds_a_project_and_a_task_marks_it_done_and_logs_out(

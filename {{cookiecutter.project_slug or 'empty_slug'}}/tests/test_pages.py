@@ -52,6 +52,16 @@ def test_a_refused_page_is_a_403_in_the_sites_layout(rf: RequestFactory) -> None
     assert LAYOUT in response.content.decode()
 
 
+def test_a_form_without_its_csrf_token_is_refused_in_the_sites_layout() -> None:
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("account_login"), {"login": "someone", "password": "x"})
+
+    assert response.status_code == 403
+    assert "Please try again" in response.content.decode()
+    assert LAYOUT in response.content.decode()
+
+
 def test_the_rate_limit_page_is_in_the_sites_layout(rf: RequestFactory) -> None:
     request = rf.get("/")
     request.user = AnonymousUser()

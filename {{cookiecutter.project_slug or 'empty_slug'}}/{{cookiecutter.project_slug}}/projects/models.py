@@ -86,6 +86,14 @@ class TaskQuerySet(models.QuerySet["Task"]):
     def overdue(self) -> "TaskQuerySet":
         return self.open().filter(due_date__lt=timezone.localdate())
 
+    def with_status(self, status: str) -> "TaskQuerySet":
+        """The task list's filter: "open", "done", or anything else for every task."""
+        if status == "open":
+            return self.open()
+        if status == "done":
+            return self.done()
+        return self
+
     def for_user(self, user: "User") -> "TaskQuerySet":
         """Tasks a user may see: those in their projects and those assigned to them."""
         return self.filter(Q(project__owner=user) | Q(assignee=user))
@@ -131,6 +139,12 @@ class Task(models.Model):
     @property
     def is_done(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            not self.is_done and self.due_date is not None and self.due_date < timezone.localdate()
+        )
 
     def complete(self) -> None:
         if not self.is_done:

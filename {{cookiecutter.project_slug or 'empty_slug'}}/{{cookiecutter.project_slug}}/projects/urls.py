@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),
     path("tasks/new/", views.TaskCreateView.as_view(), name="task-create"),
     path("tasks/<int:pk>/complete/", views.complete_task, name="task-complete"),
+    path("tasks/<int:pk>/reopen/", views.reopen_task, name="task-reopen"),
 ]

@@ -61,6 +61,15 @@ def test_demo_data_gives_users_projects_with_tasks_and_labels() -> None:
     assert Task.objects.filter(assignee__isnull=False).exists()
     assert Task.objects.filter(labels__isnull=False).exists()
     assert Label.objects.exists()
+
+
+@pytest.mark.usefixtures("debug")
+def test_demo_data_has_done_open_and_overdue_tasks() -> None:
+    load()
+
+    assert Task.objects.done().exists()
+    assert Task.objects.open().exists()
+    assert Task.objects.overdue().count() == 1
 {%- endif %}
 
 

@@ -30,6 +30,28 @@ def test_reopen_makes_a_task_open_again(task: Task) -> None:
     assert Task.objects.open().filter(pk=task.pk).exists()
 
 
+def test_only_an_open_task_past_its_due_date_is_overdue(project: Project) -> None:
+    yesterday = timezone.localdate() - timedelta(days=1)
+    late = TaskFactory.create(project=project, due_date=yesterday)
+    done_late = TaskFactory.create(project=project, due_date=yesterday)
+    done_late.complete()
+    undated = TaskFactory.create(project=project, due_date=None)
+    today = TaskFactory.create(project=project, due_date=timezone.localdate())
+
+    assert late.is_overdue
+    assert not any(task.is_overdue for task in (done_late, undated, today))
+
+
+def test_with_status_filters_open_or_done_tasks(project: Project) -> None:
+    open_task = TaskFactory.create(project=project)
+    done_task = TaskFactory.create(project=project)
+    done_task.complete()
+
+    assert list(Task.objects.with_status("open")) == [open_task]
+    assert list(Task.objects.with_status("done")) == [done_task]
+    assert set(Task.objects.with_status("all")) == {open_task, done_task}
+
+
 def test_assignment_email_tells_the_assignee_about_the_task(task: Task, other_user: User) -> None:
     email = task.assignment_email(other_user)
 

@@ -27,19 +27,30 @@ SITE = "http://127.0.0.1:8000"  # where `make demo` serves
 # (name, staff): the staff account may do everything, in the admin too.
 PEOPLE = [("staff", True), ("ada", False), ("grace", False)]
 {%- if cookiecutter.include_example_app %}
-# A task: title, assignee, label names, days until it is due.
-type DemoTask = tuple[str, str | None, list[str], int | None]
+# A task: title, assignee, label names, days until it is due (negative: past), done?
+type DemoTask = tuple[str, str | None, list[str], int | None, bool]
 PROJECTS: list[tuple[str, str, list[DemoTask]]] = [  # name, owner, tasks
     (
         "Website relaunch",
         "ada",
         [
-            ("Write the announcement", "grace", ["docs"], 3),
-            ("Fix the broken links", None, ["urgent"], None),
-            ("Choose the new colours", "ada", [], 10),
+            ("Write the announcement", "grace", ["docs"], 3, False),
+            ("Fix the broken links", "ada", ["urgent", "bug"], -2, False),  # overdue
+            ("Choose the new colours", "ada", ["design"], 10, False),
+            ("Draft the sitemap", "grace", ["docs"], -6, True),
+            ("Set up page analytics", None, [], None, True),
         ],
     ),
-    ("Team offsite", "grace", [("Book the venue", None, ["urgent"], 14)]),
+    (
+        "Team offsite",
+        "ada",
+        [
+            ("Book the venue", "ada", ["urgent"], 14, False),
+            ("Collect dietary needs", None, [], None, False),
+            ("Pick the dates", "grace", [], -20, True),
+        ],
+    ),
+    ("Quarterly report", "grace", [("Gather the numbers", "grace", [], 5, False)]),
 ]
 {%- endif %}
 
@@ -96,13 +107,17 @@ class Command(BaseCommand):
         for project_name, owner, tasks in PROJECTS:
             project, created = Project.objects.get_or_create(owner=users[owner], name=project_name)
             self.created += created
-            for title, assignee, label_names, due_in in tasks:
+            for title, assignee, label_names, due_in, done in tasks:
                 due_date = today + timedelta(days=due_in) if due_in is not None else None
                 assigned = users[assignee] if assignee else None
                 task, created = Task.objects.get_or_create(
                     project=project,
                     title=title,
-                    defaults={"assignee": assigned, "due_date": due_date},
+                    defaults={
+                        "assignee": assigned,
+                        "due_date": due_date,
+                        "completed_at": timezone.now() - timedelta(days=1) if done else None,
+                    },
                 )
                 self.created += created
                 labels = [self.label(users[owner], name) for name in label_names]

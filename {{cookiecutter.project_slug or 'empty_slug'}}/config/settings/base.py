@@ -190,8 +190,9 @@ STAFF_REQUIRE_MFA = env.bool("DJANGO_STAFF_REQUIRE_MFA", default=False)
 # token of their log-in in X-Session-Token, "browser" clients the session cookie and CSRF token.
 # Either one signs in to the project's own API too (REST_FRAMEWORK below). The session token is
 # the session's key: one session per log-in, listed and ended like the site's, and ended by a
-# password change or reset (Django's session check) and by a change of second factor.
-HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.sessions.SessionTokenStrategy"  # noqa: S105
+# password change or reset (Django's session check) and by a change of second factor. allauth's
+# session-token strategy, with one read of the session store a request instead of two.
+HEADLESS_TOKEN_STRATEGY = "{{ cookiecutter.project_slug }}.users.authentication.SessionTokenStrategy"  # noqa: S105
 # allauth's OpenAPI specification at /_allauth/openapi.json, shown beside the project's at
 # /api/docs/; no page of its own, which would load its viewer from a CDN.
 HEADLESS_SERVE_SPECIFICATION = True

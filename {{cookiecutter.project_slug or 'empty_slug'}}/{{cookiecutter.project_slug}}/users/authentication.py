@@ -1,12 +1,28 @@
 """The API's sign-in: the session token of a log-in through allauth's API (/_allauth/app/)."""
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from allauth.headless.tokens.strategies.sessions import (
+    SessionTokenStrategy as AllauthSessionTokenStrategy,
+)
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 if TYPE_CHECKING:  # importing it at run time would import this module again, half-loaded
     from drf_spectacular.openapi import AutoSchema
+
+
+class SessionTokenStrategy(AllauthSessionTokenStrategy):  # type: ignore[misc]  # untyped
+    """allauth's session tokens (the token is the session's key), found with one read of the
+    session store where allauth's makes two: it asks whether the session exists, then reads it.
+    Here a live session is read once; only an empty or missing one is asked about again."""
+
+    def lookup_session(self, session_token: str) -> SessionBase | None:
+        session: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore(session_token)
+        return session if session.keys() or session.exists(session_token) else None
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):  # type: ignore[misc]  # untyped

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
 
+from {{ cookiecutter.project_slug }}.users.authentication import SessionTokenStrategy
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .accounts import AppClient, code_in_last_email, enrol_totp, has_totp, log_in, totp_code
@@ -94,6 +95,19 @@ def test_an_unknown_token_gets_401_from_the_projects_api() -> None:
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "X-Session-Token"
+
+
+def test_a_token_names_its_session_and_an_unknown_one_none(user: User) -> None:
+    strategy = SessionTokenStrategy()
+    app = signed_in_app(user)
+    assert app.token
+
+    session = strategy.lookup_session(app.token)
+
+    assert session is not None
+    assert session.session_key == app.token
+    assert session["_auth_user_id"] == str(user.pk)
+    assert strategy.lookup_session("no-such-session") is None
 
 
 def test_a_session_token_request_costs_one_query(

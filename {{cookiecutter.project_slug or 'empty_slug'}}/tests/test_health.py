@@ -79,7 +79,7 @@ def test_not_ready_when_the_cache_forgets_what_it_stored(
 def test_the_database_check_opens_a_connection_of_its_own() -> None:
     opened: list[Any] = []
 
-    def remember(sender: object, connection: Any, **kwargs: object) -> None:  # noqa: ARG001
+    def remember(sender: object, connection: Any, **kwargs: object) -> None:
         opened.append(connection)
 
     connection_created.connect(remember)

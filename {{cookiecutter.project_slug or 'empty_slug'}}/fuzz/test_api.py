@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.no_cover
 
 
 # One handler for every request, as a server has: building one loads the middleware anew.
-handler = WSGIHandler()
+handler = get_wsgi_application()
 
 
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -5,7 +5,6 @@ is ready. So DRF's test client and the factories are imported where first used, 
 would delay every run by a third of a second.
 """
 
-import gc
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -16,14 +15,6 @@ if TYPE_CHECKING:
     from rest_framework.test import APIClient
 
     from {{ cookiecutter.project_slug }}.users.models import User
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtestloop(session: pytest.Session) -> None:
-    """Before the first test: the libraries, the project and the collected tests live until the
-    end, so the garbage collector stops scanning them. Each full collection (several in a run,
-    two more as pytest exits) then scans about 50,000 objects instead of 270,000."""
-    gc.freeze()
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,8 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 
 # Generated examples per API operation; the Makefile passes its FUZZ_EXAMPLES.
@@ -14,7 +14,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 # Schemathesis calls the project in-process, as this WSGI app.
 BASE_URL = "http://testserver"
 # One handler for every request, as a server has: building one loads the middleware anew.
-handler = WSGIHandler()
+handler = get_wsgi_application()
 
 
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -2,16 +2,12 @@
 
 Every variant the tests read (a settings module with an environment) is listed in VARIANTS and
 loaded once per test session, all in one process: for each, that process sees only the
-variant's environment, re-imports the settings modules afresh and builds Django's Settings from
-them, as a server's first `settings.X` does. A variant that refuses to load keeps its error.
+variant's environment and imports the settings modules afresh, as a server's first `settings.X`
+does. A variant that refuses to load keeps its error.
 
-Commands (`run`) start from a fork server: one process per test session that has imported the
-libraries every command imports (Django, DRF, gunicorn and the like) and nothing of the project.
-Each command is a fork of it with only its own environment, which then imports the project,
-settings included, as a new process would: a third of the time of starting Python anew.
+Commands (`run`) start as a new Python process each, with only the environment they are given.
 """
 
-import atexit
 import functools
 import json
 import os
@@ -84,8 +80,8 @@ VARIANTS: list[tuple[str, dict[str, str]]] = [
 ]
 
 _LOAD_VARIANTS = """
-import json, os, sys
-from django.conf import Settings
+import importlib, json, os, sys
+from django.conf import global_settings
 
 system = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
 loaded = []
@@ -95,113 +91,30 @@ for module, env in json.loads(sys.argv[1]):
     for name in [name for name in sys.modules if name.startswith("config.settings.")]:
         del sys.modules[name]
     try:
-        values = Settings(module)
+        values = importlib.import_module(module)
     except Exception as error:
         loaded.append({"error": f"{type(error).__name__}: {error}"})
     else:
-        names = [name for name in dir(values) if name.isupper()]
-        loaded.append({"settings": {name: getattr(values, name) for name in names}})
+        # What Django uses: the module's settings over its defaults (global_settings).
+        effective = {name: getattr(global_settings, name) for name in dir(global_settings)}
+        effective |= {name: getattr(values, name) for name in dir(values)}
+        loaded.append({"settings": {k: v for k, v in effective.items() if k.isupper()}})
 print(json.dumps(loaded, default=repr))
 """
 
-# Reads one command per line (JSON: arguments, environment), answers one line per command.
-_FORK_SERVER = """
-import gc, importlib, json, os, runpy, signal, sys, tempfile, traceback
-
-# Libraries only: importing one of them reads no setting and no environment variable.
-PRELOAD = [
-    "django.contrib.admin", "django.contrib.staticfiles.handlers", "django.core.management",
-    "django.db.models", "django.http", "django.test", "django.urls",
-    "django_filters.rest_framework", "django_stubs_ext", "environ", "fido2.server",
-    "gunicorn.app.wsgiapp", "psycopg", "pythonjsonlogger.json", "redis",
-    "rest_framework.serializers", "whitenoise.middleware",
-{%- if cookiecutter.use_celery %}
-    "celery", "kombu.transport.redis",
-{%- endif %}
-]
-for name in PRELOAD:
-    importlib.import_module(name)
-gc.freeze()  # a fork's garbage collections skip what it inherits, and its memory stays shared
-
-
-# Runs `python *args` in this forked process, then exits with its status.
-def command(args, env, out, err):
-    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-    os.dup2(out, 1)
-    os.dup2(err, 2)
-    os.environ.clear()
-    os.environ.update(env)
-    signal.alarm(60)  # a command that hangs is killed by SIGALRM, and the test sees that
-    status = 0
-    try:
-        if args[0] == "-c":
-            sys.argv = ["-c", *args[2:]]
-            exec(compile(args[1], "<string>", "exec"), {"__name__": "__main__"})
-        elif args[0] == "-m":
-            sys.argv = args[1:]
-            runpy.run_module(args[1], run_name="__main__", alter_sys=True)
-        else:
-            sys.argv = args
-            runpy.run_path(args[0], run_name="__main__")
-    except SystemExit as exit:
-        if isinstance(exit.code, str):
-            print(exit.code, file=sys.stderr)
-        status = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
-    except BaseException:
-        traceback.print_exc()
-        status = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
-
-
-for line in sys.stdin:
-    args, env = json.loads(line)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        pid = os.fork()
-        if pid == 0:
-            command(args, env, out.fileno(), err.fileno())
-        _, status = os.waitpid(pid, 0)
-        captured = []
-        for file in (out, err):
-            file.seek(0)
-            captured.append(file.read().decode(errors="replace"))
-    print(json.dumps([os.waitstatus_to_exitcode(status), *captured]), flush=True)
-os._exit(0)  # input closed: the session is over, nothing to clean up
-"""
-
-
-def _system_env() -> dict[str, str]:
-    return {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
-
-
-@functools.cache
-def _fork_server() -> subprocess.Popen[str]:
-    server = subprocess.Popen(  # noqa: S603  # our own interpreter, fixed arguments
-        [sys.executable, "-c", _FORK_SERVER],
-        cwd=PROJECT_DIR,
-        env=_system_env(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    atexit.register(server.communicate)  # closing its input ends it
-    return server
-
 
 def run(args: list[str], module: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run `python *args` like a fresh server: only `env` configures it (see the docstring)."""
-    server = _fork_server()
-    assert server.stdin
-    assert server.stdout
-    command_env = {**_system_env(), **env, "DJANGO_SETTINGS_MODULE": module}
-    server.stdin.write(json.dumps([args, command_env]) + "\n")
-    server.stdin.flush()
-    # Every command ends within 60 s (its alarm), so the answer always comes.
-    answer = server.stdout.readline()
-    assert answer, f"the fork server stopped (exit {server.wait()})"
-    returncode, stdout, stderr = json.loads(answer)
-    return subprocess.CompletedProcess(args, returncode, stdout, stderr)
+    """Run `python *args` in the project like a fresh server: only `env` configures it."""
+    system = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    return subprocess.run(  # noqa: S603  # our own interpreter, arguments from the tests
+        [sys.executable, *args],
+        cwd=PROJECT_DIR,
+        env={**system, **env, "DJANGO_SETTINGS_MODULE": module},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def _key(module: str, env: dict[str, str]) -> tuple[str, frozenset[tuple[str, str]]]:

@@ -1,8 +1,12 @@
 """Liveness and readiness: open to anyone, never cached, and quick whatever the services do."""
 
+import threading
 import time
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries, Settings
@@ -69,6 +73,25 @@ def test_not_ready_when_the_cache_forgets_what_it_stored(
 
     assert response.status_code == 503
     assert response.json()["checks"]["cache"] == "error"
+
+
+@pytest.mark.django_db
+def test_the_database_check_opens_a_connection_of_its_own() -> None:
+    opened: list[Any] = []
+
+    def remember(sender: object, connection: Any, **kwargs: object) -> None:
+        opened.append(connection)
+
+    connection_created.connect(remember)
+    try:
+        thread = threading.Thread(target=health.check_database)  # as run_checks runs it
+        thread.start()
+        thread.join()
+    finally:
+        connection_created.disconnect(remember)
+
+    assert len(opened) == 1
+    assert opened[0] is not connection  # not the one this (the request's) thread uses
 
 
 def test_not_ready_when_the_database_fails(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:

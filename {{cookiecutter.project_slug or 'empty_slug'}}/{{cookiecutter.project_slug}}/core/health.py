@@ -28,13 +28,17 @@ TIMEOUT = 2.0  # seconds for all checks together: give probes a timeout above it
 
 
 def check_database() -> None:
-    """Open a new connection, `SELECT 1`, close it: no probe leaves a connection behind."""
-    database = connections[DEFAULT_DB_ALIAS]
-    raw = database.get_new_connection(database.get_connection_params())
+    """`SELECT 1` on a connection of its own, then close it: no probe leaves one behind.
+
+    Each check runs in a thread of its own (run_checks), and Django gives each thread its own
+    connection: this one is not the one a request in this process is using.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
     try:
-        raw.cursor().execute("SELECT 1")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
     finally:
-        raw.close()
+        connection.close()
 
 
 def check_cache() -> None:

@@ -1,27 +1,61 @@
-"""Input the database cannot hold is the client's error, not the server's."""
+"""Bad input is the client's error, never the server's: a 400 in the format of the API the
+request was for, where a library would otherwise answer 500.
 
+- allauth's views parse their JSON bodies themselves: a body nested too deep (RecursionError) or
+  a number too long to convert (ValueError) escaped them as a 500, invalid UTF-8 got an empty
+  400, and `NaN` or `Infinity` were taken as numbers. The body is parsed here first, as strictly
+  as the project's own API does (core/parsers.py), and only valid JSON goes through.
+- A number too large for the database's integers makes SQLite's driver raise OverflowError
+  (PostgreSQL finds no row), even where a form validated it, as in allauth's API.
+"""
+
+import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers
 
+ACCOUNTS_API = "/_allauth/"  # config/urls.py
+NOT_JSON = "The request body is not valid JSON."
 OUT_OF_RANGE = "A number in the request is out of range."
 
 
-class NumberOutOfRangeMiddleware:
-    """A 400 for a number too large for the database's integers: SQLite's driver raises
-    OverflowError for one (PostgreSQL finds no row), even where a form has validated it, as in
-    allauth's API. The body is in the format of the API the request was for."""
+def reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
 
+
+def is_valid_json(body: bytes) -> bool:
+    try:
+        json.loads(body.decode(), parse_constant=reject_constant)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
+        return False
+    return True
+
+
+def bad_request(request: HttpRequest, message: str) -> JsonResponse:
+    if request.path.startswith(ACCOUNTS_API):  # allauth's error format
+        error = {"code": "invalid", "message": message}
+        response = JsonResponse({"status": 400, "errors": [error]}, status=400)
+        add_never_cache_headers(response)  # as allauth's own answers
+        return response
+    return JsonResponse({"detail": message}, status=400)  # DRF's
+
+
+class BadInputMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.path.startswith(ACCOUNTS_API)
+            and request.method != "GET"
+            and request.body
+            and not is_valid_json(request.body)
+        ):
+            return bad_request(request, NOT_JSON)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OverflowError):
-            return None
-        if request.path.startswith("/_allauth/"):  # allauth's error format
-            error = {"code": "invalid", "message": OUT_OF_RANGE}
-            return JsonResponse({"status": 400, "errors": [error]}, status=400)
-        return JsonResponse({"detail": OUT_OF_RANGE}, status=400)  # DRF's
+        if isinstance(exception, OverflowError):
+            return bad_request(request, OUT_OF_RANGE)
+        return None

@@ -4,12 +4,12 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from {{ cookiecutter.project_slug }}.core.middleware import OUT_OF_RANGE, NumberOutOfRangeMiddleware
+from {{ cookiecutter.project_slug }}.core.middleware import OUT_OF_RANGE, BadInputMiddleware
 from {{ cookiecutter.project_slug }}.users.models import User
 from {{ cookiecutter.project_slug }}.users.tests.accounts import AppClient
 
 TOO_LARGE = 2**64  # beyond every integer column
-middleware = NumberOutOfRangeMiddleware(lambda _request: HttpResponse())
+middleware = BadInputMiddleware(lambda _request: HttpResponse())
 
 
 @pytest.mark.django_db

@@ -1,0 +1,24 @@
+"""The API's JSON parser: DRF's, with a body nested too deep for Python's parser answered 400.
+
+DRF answers 400 to invalid JSON, invalid UTF-8, `NaN` and numbers too long to convert (each a
+ValueError), but a RecursionError (thousands of nested brackets) escaped it as a 500.
+"""
+
+from collections.abc import Mapping
+from typing import IO, Any
+
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply") from None

@@ -23,7 +23,7 @@ def test_a_number_beyond_the_databases_range_is_a_400_in_allauths_format(user: U
     assert response.json()["errors"][0]["message"] == OUT_OF_RANGE
 
 
-def test_the_projects_api_answers_it_in_drfs_format() -> None:
+def test_the_api_under_api_answers_it_in_drfs_format() -> None:
     request = RequestFactory().get("/api/users/")
 
     response = middleware.process_exception(request, OverflowError())

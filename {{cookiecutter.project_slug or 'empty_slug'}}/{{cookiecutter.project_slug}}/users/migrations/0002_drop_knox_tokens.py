@@ -1,4 +1,4 @@
-"""Projects baked before 2026.12.1 signed API clients in with django-rest-knox's tokens; allauth's
+"""A project baked before 2026.12.1 signed API clients in with django-rest-knox's tokens; allauth's
 session tokens replaced them. Drop knox's table and its migration records, if there are any."""
 
 from django.db import migrations

@@ -90,7 +90,7 @@ def test_a_wrong_password_gets_a_400_in_allauths_error_format(user: User) -> Non
     assert error_codes(response)
 
 
-def test_an_unknown_token_gets_401_from_the_projects_api() -> None:
+def test_an_unknown_token_gets_401_from_the_api_under_api() -> None:
     response = AppClient(token="not-a-session").api("GET", ME_URL)
 
     assert response.status_code == 401

@@ -277,7 +277,11 @@ def test_a_passkey_is_added_then_signs_in_without_a_password(visit: Visit, site:
     devtools.send("WebAuthn.addVirtualAuthenticator", {"options": options})
     visit.log_in_to_admin(site)
 
-    page.goto("/accounts/2fa/webauthn/add/")
+    # Adding a factor is a sensitive action: the password again first, as allauth asks for it.
+    page.goto("/accounts/reauthenticate/?next=/accounts/2fa/webauthn/add/")
+    page.fill("#id_password", site.superuser[1])
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/2fa/webauthn/add/")
     page.fill("#id_name", "Virtual passkey")
     page.check("#id_passwordless")
     page.click("#mfa_webauthn_add")  # the browser asks the authenticator, then the form posts

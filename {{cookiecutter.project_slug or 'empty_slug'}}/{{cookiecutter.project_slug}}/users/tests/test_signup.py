@@ -73,4 +73,5 @@ def test_an_address_cannot_sign_up_twice(
     again = Client().post(SIGNUP_URL, NEW_ACCOUNT | {"email": "NEW@example.com"})
 
     assert User.objects.filter(email__iexact="new@example.com").count() == 1
-    assert again.status_code in (200, 302)
+    # The form again, or allauth's 429: it emails the address's owner, at most once a while.
+    assert again.status_code in (200, 302, 429)

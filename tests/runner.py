@@ -14,6 +14,29 @@ from pathlib import Path
 import pytest
 
 TAIL_LINES = 80
+# Git run the same way on every machine: no global or system configuration (it could set
+# core.hooksPath, which `prek install` refuses, or sign commits), and a fixed identity.
+GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.com",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.com",
+}
+
+
+def git(*args: str | Path, cwd: Path) -> str:
+    """What a git command prints; it must succeed within two minutes."""
+    return subprocess.run(
+        ["git", *map(str, args)],
+        cwd=cwd,
+        env=os.environ | GIT_ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
 
 
 @functools.cache

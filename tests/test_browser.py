@@ -124,6 +124,19 @@ def visit(browser: Browser, site: Server) -> Iterator[Visit]:
     tab.context.close()
 
 
+def new_project(page: Page, name: str, task: str = "") -> None:
+    """Create a project through its form; with `task`, add that task with the project page's
+    one-line form (htmx, or a plain post with JavaScript off)."""
+    page.goto("/projects/new/")
+    page.fill("#id_name", name)
+    page.click("main button[type=submit]")
+    page.wait_for_selector(f'h1:has-text("{name}")')
+    if task:
+        page.fill("#id_title", task)
+        page.click("#tasks button[type=submit]")
+        page.wait_for_selector(f'td.task-title:has-text("{task}")')
+
+
 def test_admin_login_at_the_secret_path(visit: Visit, site: Server) -> None:
     visit.log_in_to_admin(site)
 
@@ -171,10 +184,7 @@ def test_a_project_and_a_task_are_created_through_the_pages(visit: Visit, site: 
     page.wait_for_url("**/projects/")
     page.goto("/")
     visit.screenshot("home")
-    page.goto("/projects/new/")
-    page.fill("#id_name", "Browser launch")
-    page.click("main button[type=submit]")
-    page.wait_for_selector("h1:has-text('Browser launch')")
+    new_project(page, "Browser launch")
     # The one-line form on the project's page: htmx posts it and swaps the task list in place;
     # marking done swaps the row, the filter the list. A marker on the window shows that the page
     # was never reloaded.
@@ -212,13 +222,7 @@ def test_the_task_pages_work_without_javascript(browser: Browser, site: Server) 
     page = visit.page
     try:
         visit.log_in_to_admin(site)
-        page.goto("/projects/new/")
-        page.fill("#id_name", "No-script launch")
-        page.click("main button[type=submit]")
-        page.wait_for_selector("h1:has-text('No-script launch')")
-        page.fill("#id_title", "Print the flyers")
-        page.click("#tasks button[type=submit]")
-        page.wait_for_selector("td.task-title:has-text('Print the flyers')")
+        new_project(page, "No-script launch", task="Print the flyers")
         page.click("button:has-text('Mark done')")
         page.wait_for_selector(".message:has-text('Done: Print the flyers')")
         page.click("#filter-done")
@@ -408,13 +412,8 @@ def test_own_pages_pass_axe_and_fit_a_phone(visit: Visit, site: Server) -> None:
     page.fill("#id_code", site.recovery_code())
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/" not in url)
-    page.goto("/projects/new/")
-    page.fill("#id_name", "Accessible launch")
-    page.click("main button[type=submit]")
-    page.wait_for_selector("h1:has-text('Accessible launch')")
-    page.fill("#id_title", "A task with a rather long title, to fill the table's first column")
-    page.click("#tasks button[type=submit]")
-    page.wait_for_selector("td.task-title")
+    long_title = "A task with a rather long title, to fill the table's first column"
+    new_project(page, "Accessible launch", task=long_title)
     audit.check("the project's page (signed in)")
     for path in OWN_PAGES_SIGNED_IN:
         audit.visit(path, "signed in")

@@ -8,7 +8,6 @@ configuration, and the audit's export of the locked dependencies is checked here
 needs an installed bake (the audit itself needs the network: CI runs it).
 """
 
-import os
 import re
 import subprocess
 import sys
@@ -19,22 +18,12 @@ import pytest
 import yaml
 
 from tests.conftest import Bake, Run
-from tests.runner import Ran, offline_prefix
+from tests.runner import GIT_ENV, Ran, git, offline_prefix
 
 TOOLS = Path(sys.executable).parent  # the template's virtualenv: pre-commit is there
 # Seconds for `make hooks` (a new virtualenv) and for a commit (mypy's first run fills its cache).
 INSTALL_TIMEOUT = 10 * 60
 COMMIT_TIMEOUT = 5 * 60
-# A commit made the same way on every machine: no global or system git configuration (it could
-# set core.hooksPath, which `prek install` refuses, or sign commits), a fixed identity.
-GIT_ENV = {
-    "GIT_CONFIG_GLOBAL": "/dev/null",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "tests@example.com",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "tests@example.com",
-}
 # How prek and pre-commit report each hook: its name, dots, then the verdict.
 HOOK_RESULT = re.compile(r"^(?P<name>\S.*?)\.{3,}(?P<verdict>Passed|Failed|Skipped)$", re.MULTILINE)
 
@@ -56,28 +45,16 @@ def verdicts(output: str) -> dict[str, str]:
     return {match["name"]: match["verdict"] for match in HOOK_RESULT.finditer(output)}
 
 
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args],
-        cwd=project,
-        env=os.environ | GIT_ENV,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-
-
 @pytest.fixture(scope="module")
 def hooked(shared_bake: Bake, run: Run, tmp_path_factory: pytest.TempPathFactory) -> HookedBake:
     """A default bake with its hooks installed and everything committed once, offline."""
     project = shared_bake()
     logs = tmp_path_factory.mktemp("git-hooks-logs")
-    git(project, "init", "--quiet", "--initial-branch=main")
+    git("init", "--quiet", "--initial-branch=main", cwd=project)
     run(
         ["make", "hooks"], project, INSTALL_TIMEOUT, logs / "make-hooks.log", GIT_ENV
     ).expect_success()
-    git(project, "add", "--all")
+    git("add", "--all", cwd=project)
     first_commit = commit(run, project, logs / "first-commit.log")
     return HookedBake(project, logs, first_commit)
 
@@ -94,12 +71,12 @@ def refused_commit(hooked: HookedBake, run: Run, path: str, text: str, log_name:
     target = hooked.project / path
     try:
         target.write_text(text, encoding="utf-8")
-        git(hooked.project, "add", "--all")
+        git("add", "--all", cwd=hooked.project)
         attempt = commit(run, hooked.project, hooked.logs / log_name)
-        assert git(hooked.project, "rev-list", "--count", "HEAD").strip() == "1"
+        assert git("rev-list", "--count", "HEAD", cwd=hooked.project).strip() == "1"
     finally:
-        git(hooked.project, "reset", "--hard", "--quiet", "HEAD")
-        git(hooked.project, "clean", "--force", "-d", "--quiet")  # not ignored files (.venv)
+        git("reset", "--hard", "--quiet", "HEAD", cwd=hooked.project)
+        git("clean", "--force", "-d", "--quiet", cwd=hooked.project)  # not ignored files (.venv)
     return attempt
 
 
@@ -109,7 +86,7 @@ def test_hooks_pass_offline_on_a_fresh_bake_and_change_nothing(hooked: HookedBak
     assert verdicts(hooked.first_commit.output) == dict.fromkeys(
         hook_names(hooked.project), "Passed"
     )
-    assert git(hooked.project, "status", "--porcelain") == ""  # no hook changed a file
+    assert git("status", "--porcelain", cwd=hooked.project) == ""  # no hook changed a file
 
 
 def test_every_hook_runs_a_tool_of_the_project_environment(hooked: HookedBake) -> None:
@@ -188,7 +165,7 @@ def test_audit_gets_the_locked_production_dependencies_and_its_exceptions(
     requirements = (hooked.project / ".audit-requirements.txt").read_text(encoding="utf-8")
     assert re.search(r"^django==6\.1\.\d+ \\\n +--hash=sha256:", requirements, re.MULTILINE)
     assert "\npytest==" not in requirements  # production dependencies only
-    assert git(hooked.project, "status", "--porcelain") == ""  # the export is git-ignored
+    assert git("status", "--porcelain", cwd=hooked.project) == ""  # the export is git-ignored
 
 
 def audit_commands(project: Path, *variables: str) -> str:

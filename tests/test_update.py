@@ -11,7 +11,6 @@ its own gate. Everything is local: cruft clones the temporary repository.
 
 import difflib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ from tests.combinations import TEMPLATE_DIR, Value
 from tests.conftest import bake_into
 from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_caches
 from tests.properties import TEMPLATE_LOCK, locked_versions, project_files
-from tests.runner import Ran, run_bounded
+from tests.runner import GIT_ENV, Ran, git, run_bounded
 
 CHANGELOG = TEMPLATE_DIR / "CHANGELOG.md"
 RELEASE_HEADING = re.compile(r"^## (?P<version>\d{4}\.\d{1,2}\.\d+) \(\d{4}-\d\d-\d\d\)$", re.M)
@@ -49,12 +48,6 @@ TEAM = "billing"
 TEAM_DEPENDENCY = "python-dateutil"
 TEAM_README_PARAGRAPH = "Invoices and payments for the shop, by the billing team."
 TEAM_USER_FIELD = "    nickname = models.CharField(max_length=50, blank=True)\n"
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Team",
-    "GIT_AUTHOR_EMAIL": "team@example.com",
-    "GIT_COMMITTER_NAME": "Team",
-    "GIT_COMMITTER_EMAIL": "team@example.com",
-}
 # Files of the team's new app, as a team writes them ("{slug}" is the package).
 TEAM_APP_FILES = {
     "__init__.py": "",
@@ -109,18 +102,6 @@ def releases(changelog: str) -> list[Release]:
 
 
 RELEASES = releases(CHANGELOG.read_text(encoding="utf-8"))
-
-
-def git(*args: str | Path, cwd: Path) -> str:
-    return subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", *map(str, args)],
-        cwd=cwd,
-        env=os.environ | GIT_IDENTITY,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
 
 
 # --- CHANGELOG.md and the version -------------------------------------------------------------
@@ -223,7 +204,7 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
 @pytest.fixture(scope="session")
 def git_env(bake_env: dict[str, str]) -> dict[str, str]:
     """The bake environment with a git identity, for the team's commits."""
-    return bake_env | GIT_IDENTITY
+    return bake_env | GIT_ENV
 
 
 def cruft_create(

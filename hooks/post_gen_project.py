@@ -36,17 +36,14 @@ REMOVED_WHEN: dict[tuple[str, object], list[str]] = {
     ("allow_signup", False): ["{slug}/users/tests/test_signup.py"],
     ("use_celery", False): [
         "config/celery.py",
-        "{slug}/core/checks.py",
         "{slug}/core/tasks.py",
+        "{slug}/core/models.py",
+        "{slug}/core/migrations",
+        "{slug}/core/tests/test_models.py",
+        "{slug}/core/tests/test_tasks.py",
         "{slug}/users/tasks.py",
-        "{slug}/users/services.py",
         "{slug}/users/tests/test_tasks.py",
-        "{slug}/users/tests/test_services.py",
-        "{slug}/idempotency",
         "tests/test_celery.py",
-        # Before the example app's own removal below, which takes these with it.
-        "{slug}/projects/tasks.py",
-        "{slug}/projects/tests/test_tasks.py",
         # Before the manifests' own removal below, which takes these with it.
         "k8s/base/worker.yaml",
         "k8s/base/beat.yaml",

@@ -34,16 +34,14 @@ PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug or 'empty_slug'}}
 LICENSE_IDS = ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"]
 CELERY_FILES = [
     "config/celery.py",
-    "my_service/core/checks.py",
     "my_service/core/tasks.py",
+    "my_service/core/models.py",
+    "my_service/core/migrations",
+    "my_service/core/tests/test_models.py",
+    "my_service/core/tests/test_tasks.py",
     "my_service/users/tasks.py",
-    "my_service/users/services.py",
     "my_service/users/tests/test_tasks.py",
-    "my_service/users/tests/test_services.py",
-    "my_service/idempotency",
     "tests/test_celery.py",
-    "my_service/projects/tasks.py",
-    "my_service/projects/tests/test_tasks.py",
     "k8s/base/worker.yaml",
     "k8s/base/beat.yaml",
 ]

@@ -26,14 +26,3 @@ def require_a_broker(**kwargs: object) -> None:
     """Stop a worker or beat at once when tasks run in-process: nothing would reach them."""
     if app.conf.task_always_eager:
         raise SystemExit("No broker configured: set REDIS_URL (or CELERY_BROKER_URL) first.")
-
-
-def ping_broker() -> None:
-    """Connect to the broker once, or raise: the readiness check (core/health.py) calls it.
-
-    Tasks that run in-process (no broker configured) need no broker: nothing to check then.
-    """
-    if app.conf.task_always_eager:
-        return
-    with app.connection_for_write() as connection:
-        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)

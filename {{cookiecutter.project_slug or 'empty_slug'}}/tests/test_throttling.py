@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }} import throttling
+from {{ cookiecutter.project_slug }}.core import throttling
 from {{ cookiecutter.project_slug }}.users.models import User
 
 ME_URL = reverse("user-me")

@@ -56,9 +56,6 @@ LOCAL_APPS = [
 {%- if cookiecutter.include_example_app %}
     "{{ cookiecutter.project_slug }}.projects",
 {%- endif %}
-{%- if cookiecutter.use_celery %}
-    "{{ cookiecutter.project_slug }}.idempotency",
-{%- endif %}
 ]
 # Your apps: `make app name=billing` creates one in {{ cookiecutter.project_slug }}/ and adds it here.
 # Template updates (README: "Template updates") never touch this list, so your lines and the
@@ -112,7 +109,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Lazy fetches of related objects: fetch for all peers at once in prod, raise in dev and tests
-# ({{ cookiecutter.project_slug }}/fetching.py).
+# (core/fetching.py).
 RAISE_ON_LAZY_FETCH = False
 
 # Authentication
@@ -302,16 +299,16 @@ REST_FRAMEWORK = {
     # DRF's JSON parser, with a body nested too deep answered 400 instead of 500.
     "DEFAULT_PARSER_CLASSES": ["{{ cookiecutter.project_slug }}.core.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "DEFAULT_PAGINATION_CLASS": "{{ cookiecutter.project_slug }}.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "{{ cookiecutter.project_slug }}.core.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         # DRF's throttles, counted in fixed windows: one Redis round trip per request.
-        "{{ cookiecutter.project_slug }}.throttling.AnonRateThrottle",
-        "{{ cookiecutter.project_slug }}.throttling.UserRateThrottle",
-        "{{ cookiecutter.project_slug }}.throttling.ScopedRateThrottle",
+        "{{ cookiecutter.project_slug }}.core.throttling.AnonRateThrottle",
+        "{{ cookiecutter.project_slug }}.core.throttling.UserRateThrottle",
+        "{{ cookiecutter.project_slug }}.core.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("DJANGO_THROTTLE_ANON", default="60/minute"),

@@ -6,8 +6,3 @@ class CoreConfig(AppConfig):
 
     name = "{{ cookiecutter.project_slug }}.core"
     verbose_name = "Core"
-{%- if cookiecutter.use_celery %}
-
-    def ready(self) -> None:
-        from . import checks  # noqa: F401, PLC0415  # registers the checks, once apps are ready
-{%- endif %}

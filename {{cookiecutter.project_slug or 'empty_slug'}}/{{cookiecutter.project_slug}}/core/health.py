@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 {%- if cookiecutter.use_celery %}
 
-from config.celery import ping_broker
+from config.celery import app as celery_app
 {%- endif %}
 
 logger = logging.getLogger(__name__)
@@ -49,11 +49,23 @@ def check_cache() -> None:
     cache.delete(key)
 
 
+{%- if cookiecutter.use_celery %}
+
+
+def check_broker() -> None:
+    """Connect to the Celery broker once, or raise; none to check if tasks run in-process."""
+    if celery_app.conf.task_always_eager:
+        return
+    with celery_app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+{%- endif %}
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "cache": check_cache,
 {%- if cookiecutter.use_celery %}
-    "broker": ping_broker,
+    "broker": check_broker,
 {%- endif %}
 }
 

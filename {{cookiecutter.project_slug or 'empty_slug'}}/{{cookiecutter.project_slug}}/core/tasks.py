@@ -1,31 +1,36 @@
-"""What every app's Celery tasks share: queueing after the commit, one retry recipe for email."""
+"""The tasks every app shares, and the one way to queue a task: after the commit."""
 
-from collections.abc import Callable
 from functools import partial
 from smtplib import SMTPConnectError, SMTPServerDisconnected
 from typing import TYPE_CHECKING, Any
 
 from celery import shared_task
+from django.core.mail import EmailMessage
 from django.db import transaction
+
+from .models import IdempotencyKey
 
 if TYPE_CHECKING:
     from celery.app.task import Task
 
 # Failures that pass: the mail server is down, restarting or slow. A refused address will not.
 TRANSIENT_MAIL_ERRORS = (ConnectionError, TimeoutError, SMTPConnectError, SMTPServerDisconnected)
-EMAIL_RETRY: dict[str, Any] = {
-    "autoretry_for": TRANSIENT_MAIL_ERRORS,
-    "max_retries": 8,
-    "retry_backoff": 5,  # wait up to 5 s, 10 s, 20 s... before each retry
-    "retry_backoff_max": 600,  # below the broker's visibility timeout (config/settings/base.py)
-    "retry_jitter": True,  # a random part of that, so retries do not all hit a recovering server
-}
 
 
-def email_task[**P, R](function: Callable[P, R]) -> "Task[P, R]":
-    """`@shared_task` for a task that sends email: every such task retries as EMAIL_RETRY says."""
-    task: Task[P, R] = shared_task(**EMAIL_RETRY)(function)
-    return task
+@shared_task(
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    max_retries=8,
+    retry_backoff=5,  # wait up to 5 s, 10 s, 20 s... before each retry
+    retry_backoff_max=600,  # below the broker's visibility timeout (config/settings/base.py)
+    retry_jitter=True,  # a random part of that, so retries do not all hit a recovering server
+)
+def send_email(subject: str, body: str, from_email: str, to: list[str], once_key: str) -> bool:
+    """Send an email queued by core/email.py; return whether it was sent (not before, by key)."""
+    message = EmailMessage(subject, body, from_email, to)
+    if once_key:
+        return IdempotencyKey.objects.run_once(once_key, message.send)
+    message.send()
+    return True
 
 
 def enqueue_on_commit[**P](task: "Task[P, Any]", *args: P.args, **kwargs: P.kwargs) -> None:

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from {{ cookiecutter.project_slug }}.fetching import FetchPolicyManager
+from {{ cookiecutter.project_slug }}.core.fetching import FetchPolicyManager
 
 if TYPE_CHECKING:
     from {{ cookiecutter.project_slug }}.users.models import User

@@ -10,19 +10,12 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
-{%- if not cookiecutter.use_celery %}
-from django.db import transaction
-{%- endif %}
 from django.http import HttpRequest, HttpResponse, JsonResponse
-{%- if cookiecutter.use_celery %}
 
-from {{ cookiecutter.project_slug }}.core.tasks import enqueue_on_commit
-{%- endif %}
+from {{ cookiecutter.project_slug }}.core.email import send_after_commit
 
+from .login_log import attempt
 from .models import User
-{%- if cookiecutter.use_celery %}
-from .tasks import send_email
-{%- endif %}
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +31,7 @@ def api_error(status: int, code: str, message: str) -> ImmediateHttpResponse:
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth has no types
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Render the email now, in the request, and send it once the transaction commits.
-
-        A request that fails and rolls back sends nothing, and no page waits for the mail server.
-{%- if cookiecutter.use_celery %}
-        A worker sends it (users/tasks.py), retrying while the mail server is unreachable.
-{%- endif %}
-        """
+        """Render the email now, in the request; send it as every email is (core/email.py)."""
         request = allauth_context.request
         message = self.render_mail(
             template_prefix,
@@ -52,12 +39,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ha
             {"request": request, "email": email, "current_site": get_current_site(request)}
             | context,
         )
-{%- if cookiecutter.use_celery %}
-        # Plain text, as allauth's templates are: task arguments are JSON, not message objects.
-        enqueue_on_commit(send_email, message.subject, message.body, message.from_email, message.to)
-{%- else %}
-        transaction.on_commit(message.send, robust=True)  # a failure is logged, not raised
-{%- endif %}
+        send_after_commit(message)
 
 {%- if not cookiecutter.allow_signup %}
 
@@ -72,10 +54,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ha
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError as locked_out:
-            login = credentials.get("email") or credentials.get("username")
-            logger.warning(
-                "login refused, locked out: %r from %s", login, self.get_client_ip(request)
-            )
+            logger.warning("login refused, locked out: %s", attempt(credentials, request))
             if request.path.startswith(API_PREFIX):
                 error = api_error(429, "too_many_login_attempts", " ".join(locked_out.messages))
                 error.response["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)

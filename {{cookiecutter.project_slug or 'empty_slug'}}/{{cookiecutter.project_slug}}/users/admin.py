@@ -1,15 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-{%- if cookiecutter.use_celery %}
 from django.forms import ModelForm
 from django.http import HttpRequest
-{%- endif %}
 {%- if cookiecutter.username_type == "email" %}
 from django.utils.translation import gettext_lazy as _
 {%- endif %}
-{% if cookiecutter.use_celery %}
+
 from . import services
-{%- endif %}
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import User
 
@@ -45,7 +42,6 @@ class UserAdmin(DjangoUserAdmin[User]):
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
 {%- endif %}
     list_filter = ("is_staff", "is_superuser", "is_active")
-{%- if cookiecutter.use_celery %}
 
     def save_model(
         self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
@@ -53,4 +49,3 @@ class UserAdmin(DjangoUserAdmin[User]):
         super().save_model(request, obj, form, change)
         if not change:
             services.welcome_new_user(obj)
-{%- endif %}

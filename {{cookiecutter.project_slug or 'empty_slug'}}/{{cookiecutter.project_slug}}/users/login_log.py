@@ -1,7 +1,7 @@
 """Every log-in, successful or failed, in the log: which account, from which address.
 
-Django sends these signals for the site, the admin and the API token endpoint alike; the
-password is never among what is logged.
+Django sends these signals for the site, the admin and the accounts API alike; the password is
+never among what is logged. The adapter logs a log-in refused during a lockout the same way.
 """
 
 import logging
@@ -31,9 +31,14 @@ def log_login(request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     logger.info("login succeeded: user %s from %s", user.pk, client_ip(request))
 
 
+def attempt(credentials: dict[str, Any], request: HttpRequest | None) -> str:
+    """A log-in attempt as the log names it: the login tried, and from where."""
+    login = credentials.get("email") or credentials.get("username")
+    return f"{login!r} from {client_ip(request)}"
+
+
 @receiver(user_login_failed, dispatch_uid="log_login_failure")
 def log_login_failure(
     credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    login = credentials.get("email") or credentials.get("username")
-    logger.warning("login failed: %r from %s", login, client_ip(request))
+    logger.warning("login failed: %s", attempt(credentials, request))

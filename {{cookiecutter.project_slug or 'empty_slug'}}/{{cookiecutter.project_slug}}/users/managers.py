@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import BaseUserManager
 
-from {{ cookiecutter.project_slug }}.fetching import FetchPolicyManager
+from {{ cookiecutter.project_slug }}.core.fetching import FetchPolicyManager
 
 if TYPE_CHECKING:
     from .models import User
@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import UserManager as DjangoUserManager
 
-from {{ cookiecutter.project_slug }}.fetching import FetchPolicyManager
+from {{ cookiecutter.project_slug }}.core.fetching import FetchPolicyManager
 
 if TYPE_CHECKING:
     from .models import User

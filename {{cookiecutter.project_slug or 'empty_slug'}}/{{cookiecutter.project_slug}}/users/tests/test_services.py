@@ -76,3 +76,15 @@ def test_a_user_changed_in_the_admin_is_not_welcomed_again(
     assert response.status_code == 302
     assert User.objects.get(pk=user.pk).first_name == "Ada"
     assert welcomed == []
+
+
+def test_a_user_without_an_email_address_is_not_welcomed(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    user = UserFactory.create(email="")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.welcome_new_user(user)
+
+    assert callbacks == []
+    assert mail.outbox == []

@@ -1,6 +1,6 @@
 import pytest
 
-from {{ cookiecutter.project_slug }}.idempotency.models import IdempotencyKey
+from {{ cookiecutter.project_slug }}.core.models import IdempotencyKey
 
 pytestmark = pytest.mark.django_db
 

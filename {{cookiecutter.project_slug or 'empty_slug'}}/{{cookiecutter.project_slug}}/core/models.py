@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from django.db import models, transaction
 
-from {{ cookiecutter.project_slug }}.fetching import FetchPolicyManager
+from {{ cookiecutter.project_slug }}.core.fetching import FetchPolicyManager
 
 
 class IdempotencyKeyManager(FetchPolicyManager["IdempotencyKey"]):

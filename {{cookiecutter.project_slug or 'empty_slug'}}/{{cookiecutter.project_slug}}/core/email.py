@@ -1,0 +1,29 @@
+"""The one way the project sends email: after the commit, and never as a server error."""
+
+from django.core.mail import EmailMessage
+{%- if cookiecutter.use_celery %}
+
+from .tasks import enqueue_on_commit, send_email
+{%- else %}
+from django.db import transaction
+{%- endif %}
+
+
+def send_after_commit(message: EmailMessage, *, once_key: str = "") -> None:
+    """Send `message` once the current transaction commits (at once outside one), never if it
+    rolls back: no email about a change that did not happen, and no page waits for the server.
+{%- if cookiecutter.use_celery %}
+
+    A worker sends it (core/tasks.py), retrying while the mail server is unreachable; with a
+    `once_key`, once however often the task runs. Plain text: task arguments are JSON.
+    """
+    subject, body = str(message.subject), str(message.body)
+    enqueue_on_commit(send_email, subject, body, message.from_email, message.to, once_key)
+{%- else %}
+
+    Sent in-process: a failure is logged, not raised, since the request's work is committed.
+    `once_key` guards a worker's redeliveries (the use_celery option); in-process, it sends once.
+    """
+    del once_key
+    transaction.on_commit(message.send, robust=True)
+{%- endif %}

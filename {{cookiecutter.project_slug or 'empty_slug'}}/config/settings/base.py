@@ -230,22 +230,9 @@ SECURE_CSP = {
 }
 # Browser features no page here uses. Django's defaults already send Referrer-Policy: same-origin,
 # Cross-Origin-Opener-Policy: same-origin, X-Content-Type-Options: nosniff, X-Frame-Options: DENY.
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "usb",
-    )
-}
+UNUSED_BROWSER_FEATURES = """accelerometer autoplay camera display-capture geolocation gyroscope
+    magnetometer microphone midi payment usb"""
+PERMISSIONS_POLICY: dict[str, list[str]] = {name: [] for name in UNUSED_BROWSER_FEATURES.split()}
 
 # Admin at a configurable path, so it is not where scanners look first.
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")

@@ -2,8 +2,8 @@
 
 /health/        liveness: the process answers. It checks nothing else, so that an outage of the
                 database does not get every web process restarted.
-/health/ready/  readiness: the database, the cache{% if cookiecutter.use_celery %} and the Celery broker{% endif %} answer. 200 when all
-                do, 503 otherwise, within TIMEOUT seconds whatever state they are in.
+/health/ready/  readiness: 200 when the database, the cache{% if cookiecutter.use_celery %} and the Celery broker{% endif %} answer, 503
+                otherwise, within TIMEOUT seconds whatever state they are in.
 """
 
 import logging
@@ -28,11 +28,7 @@ TIMEOUT = 2.0  # seconds for all checks together: give probes a timeout above it
 
 
 def check_database() -> None:
-    """`SELECT 1` on a connection of its own, then close it: no probe leaves one behind.
-
-    Each check runs in a thread of its own (run_checks), and Django gives each thread its own
-    connection: this one is not the one a request in this process is using.
-    """
+    # Each check runs in a thread of its own, and so on a connection of its own: close it.
     connection = connections[DEFAULT_DB_ALIAS]
     try:
         with connection.cursor() as cursor:
@@ -47,14 +43,11 @@ def check_cache() -> None:
     if cache.get(key) != "ok":
         raise RuntimeError("the cache did not return the value just stored")
     cache.delete(key)
-
-
 {%- if cookiecutter.use_celery %}
 
 
 def check_broker() -> None:
-    """Connect to the Celery broker once, or raise; none to check if tasks run in-process."""
-    if celery_app.conf.task_always_eager:
+    if celery_app.conf.task_always_eager:  # no broker configured: tasks run in-process
         return
     with celery_app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
@@ -71,11 +64,8 @@ CHECKS: dict[str, Callable[[], None]] = {
 
 
 def run_checks(checks: dict[str, Callable[[], None]], timeout: float) -> dict[str, str]:
-    """Run the checks side by side: "ok", "error" (logged), or "timeout" if not done in time.
-
-    Each runs in a daemon thread of its own, so one that hangs (a server that accepts the
-    connection and never answers) costs the response no more than `timeout`.
-    """
+    """Run the checks side by side, each in a daemon thread, so that one that hangs costs no more
+    than `timeout`: "ok", "error" (logged), or "timeout" for each."""
     results: dict[str, str] = {}
 
     def run(name: str, check: Callable[[], None]) -> None:
@@ -87,10 +77,7 @@ def run_checks(checks: dict[str, Callable[[], None]], timeout: float) -> dict[st
         else:
             results[name] = "ok"
 
-    threads = [
-        threading.Thread(target=run, args=(name, check), name=f"health-{name}", daemon=True)
-        for name, check in checks.items()
-    ]
+    threads = [threading.Thread(target=run, args=item, daemon=True) for item in checks.items()]
     deadline = time.monotonic() + timeout
     for thread in threads:
         thread.start()
@@ -110,7 +97,5 @@ def liveness(request: HttpRequest) -> JsonResponse:  # noqa: ARG001  # every vie
 def readiness(request: HttpRequest) -> JsonResponse:  # noqa: ARG001  # every view gets it
     checks = run_checks(CHECKS, TIMEOUT)
     ready = all(status == "ok" for status in checks.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
-        status=200 if ready else 503,
-    )
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    return JsonResponse(body, status=200 if ready else 503)

@@ -1,12 +1,9 @@
-"""Bad input is the client's error, never the server's: a 400 in the format of the API the
-request was for, where a library would otherwise answer 500.
+"""Bad input is the client's error: a 400 in the format of the API it was for, never a 500.
 
-- allauth's views parse their JSON bodies themselves: a body nested too deep (RecursionError) or
-  a number too long to convert (ValueError) escaped them as a 500, invalid UTF-8 got an empty
-  400, and `NaN` or `Infinity` were taken as numbers. The body is parsed here first, as strictly
-  as the project's own API does (core/parsers.py), and only valid JSON goes through.
-- A number too large for the database's integers makes SQLite's driver raise OverflowError
-  (PostgreSQL finds no row), even where a form validated it, as in allauth's API.
+allauth's API parses its JSON bodies itself: a body nested too deep or a number too long escaped
+it as a 500, and `NaN` passed as a number. Its bodies are parsed here first, as strictly as
+core/parsers.py parses the project's API's. And a number beyond the database's integers makes
+SQLite's driver raise OverflowError (PostgreSQL finds no row), even in a form that validated it.
 """
 
 import json

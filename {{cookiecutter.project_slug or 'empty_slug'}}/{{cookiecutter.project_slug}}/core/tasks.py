@@ -34,10 +34,7 @@ def send_email(subject: str, body: str, from_email: str, to: list[str], once_key
 
 
 def enqueue_on_commit[**P](task: "Task[P, Any]", *args: P.args, **kwargs: P.kwargs) -> None:
-    """Queue `task` when the current transaction commits; at once outside a transaction.
-
-    A task queued inside a transaction can start before the commit and miss the rows it needs,
-    or run for a transaction that then rolls back. After the commit, a broker outage cannot undo
-    the committed work, so the error is logged (robust=True) instead of failing the request.
-    """
+    """Queue `task` when the current transaction commits (at once outside one), so that it never
+    runs before the rows it needs exist, nor for work rolled back. A broker outage then is logged
+    (robust=True): it cannot undo committed work, and must not fail the request."""
     transaction.on_commit(partial(task.delay, *args, **kwargs), robust=True)

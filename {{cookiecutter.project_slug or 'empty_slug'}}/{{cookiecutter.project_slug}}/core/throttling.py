@@ -1,15 +1,9 @@
 """API throttles that cost one Redis round trip per request, whatever the rate.
 
-DRF's own throttles keep a list of every request's time per client in the cache: two round trips
-and a list to (un)pickle that grows with the rate. These count requests in fixed windows instead:
-one counter per client and window (`<rate's period>` long, starting at multiples of it since the
-epoch), incremented and given its expiry by one Lua script (one command, atomic in Redis) on a
-long-lived connection, shared by every process that talks to the same Redis.
-
-Edge behaviour: within one window a client gets at most the rate; across the boundary of two
-windows it may get up to twice the rate in a short burst (the end of one, the start of the next).
-A refused request still counts, which changes nothing: the counter starts afresh with the next
-window. Retry-After says when the current window ends (rounded up to whole seconds).
+DRF's own throttles keep each client's request times in a list in the cache: two round trips and
+a list to (un)pickle that grows with the rate. These count requests in fixed windows: one counter
+per client and window, incremented and given its expiry by one Lua script. A client gets at most
+the rate within a window, and up to twice it in a burst across two windows' boundary.
 Without REDIS_URL (development, tests) the counters live in Django's cache of the process.
 """
 
@@ -37,8 +31,7 @@ return count
 
 @functools.cache
 def hit_counter(url: str) -> "Script":
-    """One client per process, created on first use (after gunicorn forked the worker), and the
-    script on it (sent by its digest; loaded again if Redis answers that it does not know it)."""
+    """One client per process, made on first use (after gunicorn forked the worker)."""
     client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
     return client.register_script(COUNT_HIT)
 

@@ -16,25 +16,15 @@ class UserAdmin(DjangoUserAdmin[User]):
     form = UserAdminChangeForm
     add_form = UserAdminCreationForm
 {%- if cookiecutter.username_type == "email" %}
-    # Django's UserAdmin assumes a username; email login replaces it everywhere.
+    # Django's UserAdmin assumes a username; email login replaces it everywhere. Its other
+    # sections (permissions, important dates) stay as they are.
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name")}),
-        (
-            _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
-        ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        *(DjangoUserAdmin.fieldsets or ())[2:],
     )
-    add_fieldsets = (
-        (
-            None,
-            {
-                "classes": ("wide",),
-                "fields": ("email", "usable_password", "password1", "password2"),
-            },
-        ),
-    )
+    add_fields = ("email", "usable_password", "password1", "password2")
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": add_fields}),)
     list_display = ("email", "first_name", "last_name", "is_staff", "is_active")
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)

@@ -25,7 +25,7 @@ class UserManager(FetchPolicyManager["User"], BaseUserManager["User"]):
             raise ValueError("Users must have an email address.")
         user = self.model(email=self.normalize_email(email), **extra_fields)
         user.set_password(password)
-        user.save(using=self._db)
+        user.save(using=self.db)
         return user
 
     def create_superuser(

@@ -5,16 +5,13 @@ import base64
 import hmac
 import json
 import re
-import secrets
 import time
 from typing import Any, Protocol
 
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.users.models import User
@@ -108,11 +105,17 @@ def totp_code(secret: str, seconds_ago: int = 0) -> str:
 
 
 def enrol_totp(user: User) -> tuple[str, list[str]]:
-    """Give `user` an authenticator app and recovery codes; return the secret and the codes."""
-    secret = base64.b32encode(secrets.token_bytes(20)).decode()  # 160 bits, as allauth's
-    TOTP.activate(user, secret)
-    codes: list[str] = RecoveryCodes.activate(user).get_unused_codes()
-    return secret, codes
+    """Give `user` an authenticator app and recovery codes, as a mobile app does through allauth's
+    API (staff before STAFF_REQUIRE_MFA applies); return the secret and the codes."""
+    app = AppClient()
+    with override_settings(STAFF_REQUIRE_MFA=False):
+        assert app.log_in(user).status_code == 200
+    assert app.call("POST", "/auth/reauthenticate", {"password": PASSWORD}).status_code == 200
+    secret = app.call("GET", "/account/authenticators/totp").json()["meta"]["secret"]
+    enrolled = app.call("POST", "/account/authenticators/totp", {"code": totp_code(secret)})
+    assert enrolled.status_code == 200, enrolled.content
+    codes = app.call("GET", "/account/authenticators/recovery-codes").json()["data"]
+    return secret, codes["unused_codes"]
 
 
 def has_totp(user: User) -> bool:

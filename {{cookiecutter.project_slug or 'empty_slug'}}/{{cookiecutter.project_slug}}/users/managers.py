@@ -4,6 +4,7 @@
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.hashers import make_password
 
 from {{ cookiecutter.project_slug }}.core.fetching import FetchPolicyManager
 
@@ -23,10 +24,10 @@ class UserManager(FetchPolicyManager["User"], BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("Users must have an email address.")
-        user = self.model(email=self.normalize_email(email), **extra_fields)
-        user.set_password(password)
-        user.save(using=self.db)
-        return user
+        # make_password(None) is an unusable password, as set_password(None) makes.
+        return self.create(
+            email=self.normalize_email(email), password=make_password(password), **extra_fields
+        )
 
     def create_superuser(
         self, email: str, password: str | None = None, **extra_fields: Any

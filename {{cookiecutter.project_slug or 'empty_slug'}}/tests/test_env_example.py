@@ -14,24 +14,20 @@ EXAMPLE = PROJECT_DIR / ".env.example"
 VARIABLE = re.compile(r"# ([A-Z][A-Z0-9_]*)=(.*)")
 # Where development looks for its .env: read from the real environment, so never from that file.
 NOT_IN_EXAMPLE = {"DJANGO_ENV_FILE"}
-SENTRY_DSN = "https://public-key@sentry.example.com/1"
 
 # What a variable can change, observed in one process for every environment: the effective prod
-# settings, gunicorn's configuration module, and the Sentry client's options where Sentry is used.
+# settings and gunicorn's configuration module.
 _OBSERVE = """
-import importlib, importlib.util, json, os, runpy, sys
+import importlib, json, os, runpy, sys
 from django.conf import global_settings
 
 system = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
-sentry = importlib.util.find_spec("sentry_sdk") and importlib.import_module("sentry_sdk")
 seen = []
 for env in json.loads(sys.argv[1]):
     os.environ.clear()
     os.environ.update(system | env | {"DJANGO_SETTINGS_MODULE": "config.settings.prod"})
     for name in [name for name in sys.modules if name.startswith("config.settings.")]:
         del sys.modules[name]
-    if sentry:
-        sentry.get_global_scope().set_client(None)  # as if this were a fresh process
     try:
         values = importlib.import_module("config.settings.prod")
     except Exception as error:
@@ -40,14 +36,9 @@ for env in json.loads(sys.argv[1]):
     settings = {name: getattr(global_settings, name) for name in dir(global_settings)}
     settings |= {name: getattr(values, name) for name in dir(values)}
     gunicorn = runpy.run_path("config/gunicorn.py")
-    options = sentry.get_client().options if sentry and sentry.get_client().is_active() else {}
     seen.append({
         "settings": {name: value for name, value in settings.items() if name.isupper()},
         "gunicorn": {name: value for name, value in gunicorn.items() if name.islower()},
-        "sentry": {
-            name: options.get(name)
-            for name in ("dsn", "environment", "send_default_pii", "traces_sample_rate")
-        },
     })
 print(json.dumps(seen, default=str, sort_keys=True))
 """
@@ -73,7 +64,9 @@ def compose_only() -> set[str]:
 
 def optional() -> dict[str, str]:
     leave_out = required() | compose_only()
-    return {name: value for name, (value, _) in example_variables().items() if name not in leave_out}
+    return {
+        name: value for name, (value, _) in example_variables().items() if name not in leave_out
+    }
 
 
 def read_by_the_code() -> set[str]:
@@ -104,9 +97,8 @@ def other_value(value: str) -> str:
 
 
 def without(name: str) -> dict[str, str]:
-    """Production as deployed, without `name`; Sentry on for its own variables to be read."""
-    env = PROD_ENV | ({"SENTRY_DSN": SENTRY_DSN} if name.startswith("SENTRY_") else {})
-    return {key: value for key, value in env.items() if key != name}
+    """Production as deployed, without `name`."""
+    return {key: value for key, value in PROD_ENV.items() if key != name}
 
 
 def environments() -> list[dict[str, str]]:
@@ -132,7 +124,9 @@ def observe(env: dict[str, str]) -> Any:
 
 def test_example_lists_every_variable_the_code_reads_and_no_other() -> None:
     listed = set(example_variables()) - compose_only()
-    compose = "".join(path.read_text(encoding="utf-8") for path in PROJECT_DIR.glob("compose*.yaml"))
+    compose = "".join(
+        path.read_text(encoding="utf-8") for path in PROJECT_DIR.glob("compose*.yaml")
+    )
 
     assert len(optional()) >= 20  # a parse that finds nothing proves nothing
     assert listed == read_by_the_code() - NOT_IN_EXAMPLE
@@ -163,4 +157,3 @@ def test_production_refuses_to_start_without_each_required_variable() -> None:
     assert required() == set(PROD_ENV)
     for name in required():
         assert name in observe(without(name))["error"], name
-

@@ -2,16 +2,18 @@
 
     uv run python -m benchmarks [--seconds 10] [--rounds 3] [--tasks 300] [--json FILE]
                                 [--template OTHER_CHECKOUT] [--http-only]
-                                [--cookiecutter-django CHECKOUT]
+                                [--cookiecutter-django CHECKOUT] [--output FILE]
 
 Needs what the template's integration tests need (PostgreSQL server binaries, redis-server) and
 wrk. With a local checkout of cookiecutter-django (the option, or COOKIECUTTER_DJANGO), its bake's
 `GET /api/users/me/` is loaded beside ours (benchmarks/cookiecutter_django.py); without one, that
-comparison is skipped. Numbers depend on the machine: compare runs on the same one. Benchmarks
-print; they never fail on a number.
+comparison is skipped. Numbers depend on the machine: compare runs on the same one. The table
+is printed and written to docs/benchmark.md with the machine's facts (benchmarks/report.py).
+Benchmarks never fail on a number.
 """
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -23,7 +25,7 @@ from typing import Any
 
 from cookiecutter.main import cookiecutter
 
-from benchmarks import celery_roundtrip, cookiecutter_django, http_throughput, list_queries
+from benchmarks import celery_roundtrip, cookiecutter_django, http_throughput, list_queries, report
 from tests.conftest import bake_into
 
 
@@ -39,6 +41,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (3)")
     parser.add_argument("--tasks", type=int, default=300, help="Celery tasks per measurement")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
+    parser.add_argument(
+        "--output", type=Path, default=report.OUTPUT, help="the Markdown table (docs/benchmark.md)"
+    )
     parser.add_argument(
         "--template", type=Path, help="bake this checkout of the template instead (before/after)"
     )
@@ -145,23 +150,19 @@ def main() -> None:
             ("Celery throughput, all queued at once", f"{celery['throughput']:.0f} tasks/s"),
         ]
 
-    width = max(len(name) for name, _ in rows)
-    load = os.getloadavg()[0]
-    print(f"\nBenchmarks on {numbers['machine']}, Python {platform.python_version()}")
-    print(
+    notes = [
         f"HTTP: {http['rounds']} interleaved rounds of {http['seconds']} s per server and "
-        f"endpoint, wrk with {http['connections']} connections, {http_throughput.USERS} users; "
-        f"load average at the end {load:.1f}"
-    )
-    print(f"| {'Measure'.ljust(width)} | Result |")
-    print(f"| {'-' * width} | --- |")
-    for name, value in rows:
-        print(f"| {name.ljust(width)} | {value} |")
+        f"endpoint, wrk with {http['connections']} connections, {http_throughput.USERS} users",
+    ]
     if not ccd:
-        print(
+        notes.append(
             "cookiecutter-django comparison skipped: no checkout given "
             "(--cookiecutter-django PATH or COOKIECUTTER_DJANGO)"
         )
+    page = report.markdown(rows, report.machine_facts(datetime.datetime.now(datetime.UTC)), notes)
+    print(page)
+    args.output.write_text(page, encoding="utf-8")
+    print(f"Written to {args.output}")
     if args.json:
         args.json.write_text(json.dumps(numbers, indent=2, default=str), encoding="utf-8")
 

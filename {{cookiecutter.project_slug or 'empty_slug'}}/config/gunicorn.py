@@ -17,7 +17,7 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # extra workers only contend for the same cores. With the database across a network a worker
 # waits longer, and more may pay: measure with GUNICORN_WORKERS. os.cpu_count() sees the host's
 # cores, not a container's CPU limit, hence the cap: set GUNICORN_WORKERS to the cores given + 1.
-workers = int(os.environ.get("GUNICORN_WORKERS", min((os.cpu_count() or 1) + 1, 8)))
+workers = int(os.environ.get("GUNICORN_WORKERS") or min((os.cpu_count() or 1) + 1, 8))
 
 # A worker silent this long is killed and replaced: keep it above the slowest honest request.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

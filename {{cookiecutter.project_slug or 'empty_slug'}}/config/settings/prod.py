@@ -94,11 +94,14 @@ LOGGING = {**LOGGING, "formatters": json_logging.FORMATTERS, "handlers": json_lo
 # Errors to Sentry when SENTRY_DSN is set. No personal data (user ids, IP addresses, cookies,
 # request bodies) unless SENTRY_SEND_DEFAULT_PII says so.
 SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_SEND_DEFAULT_PII = env.bool("SENTRY_SEND_DEFAULT_PII", default=False)
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 if SENTRY_DSN:
     sentry_sdk.init(
         dsn=SENTRY_DSN,
-        environment=env("SENTRY_ENVIRONMENT", default="production"),
-        send_default_pii=env.bool("SENTRY_SEND_DEFAULT_PII", default=False),
-        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        environment=SENTRY_ENVIRONMENT,
+        send_default_pii=SENTRY_SEND_DEFAULT_PII,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
     )
 {%- endif %}

@@ -1,0 +1,39 @@
+"""The benchmark's Markdown page (benchmarks/report.py): its table, its machine, where it goes."""
+
+import datetime
+import os
+
+from benchmarks import report
+from tests.combinations import TEMPLATE_DIR
+
+RUN = datetime.datetime(2026, 12, 6, 9, 30, tzinfo=datetime.UTC)
+
+
+def test_page_has_one_table_row_per_measure_after_the_machine_and_notes() -> None:
+    rows = [("Bake (cookiecutter, defaults)", "1.20 s"), ("  bare Django", "900 req/s")]
+
+    page = report.markdown(rows, {"CPU cores": "2"}, ["HTTP: 3 rounds"])
+
+    lines = page.splitlines()
+    table = lines.index("| Measure | Result |")
+    assert lines[table + 1 :] == [
+        "| --- | --- |",
+        "| Bake (cookiecutter, defaults) | 1.20 s |",
+        "|   bare Django | 900 req/s |",
+    ]
+    assert lines.index("- CPU cores: 2") < lines.index("- HTTP: 3 rounds") < table
+
+
+def test_machine_facts_are_this_machine_and_the_run_date() -> None:
+    facts = report.machine_facts(RUN)
+
+    assert facts["Date of the run (UTC)"] == "2026-12-06 09:30"
+    assert facts["CPU cores"] == str(os.cpu_count())
+    assert float(facts["Memory"].removesuffix(" GiB")) > 0
+
+
+def test_page_goes_where_the_readme_links() -> None:
+    readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+
+    assert report.OUTPUT == TEMPLATE_DIR / "docs" / "benchmark.md"
+    assert "](docs/benchmark.md)" in readme

@@ -307,11 +307,13 @@ def make_team_edits(project: Path, run: Callable[[str, list[str]], Ran]) -> None
         path = project / slug / TEAM / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.format(slug=slug), encoding="utf-8")
-    # Registered where the previous release's settings had the project's apps: LOCAL_APPS.
+    # Registered where the previous release's settings keep a team's apps, as `make app` does.
     settings = project / "config/settings/base.py"
     text = settings.read_text(encoding="utf-8")
-    end = text.index("\n]\n", text.index("LOCAL_APPS = ["))
-    settings.write_text(f'{text[:end]}\n    "{slug}.{TEAM}",{text[end:]}', encoding="utf-8")
+    empty = "YOUR_APPS: list[str] = []\n"
+    assert empty in text
+    text = text.replace(empty, f'YOUR_APPS: list[str] = [\n    "{slug}.{TEAM}",\n]\n')
+    settings.write_text(text, encoding="utf-8")
     models = project / slug / "users/models.py"
     text = models.read_text(encoding="utf-8")
     start = text.index("class User(AbstractUser):\n") + len("class User(AbstractUser):\n")

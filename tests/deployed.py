@@ -178,7 +178,7 @@ class Deployment:
         assert process.poll() is None, f"{name} exited with {process.returncode}\n{tail(log)}"
 
     def web(self, name: str = "web", port: int = 0, **env: str) -> int:
-        """Gunicorn as the README deploys it, on `port` (a free one if 0), once it answers."""
+        """Gunicorn as the README deploys it, on `port` (a free one if 0), once it listens."""
         port = port or free_port()
         process = self.start(name, GUNICORN, GUNICORN_BIND=f"127.0.0.1:{port}", **env)
         self.wait_for_web(process, port, name)
@@ -345,15 +345,16 @@ def deployed(
     } | settings
     with deployment(project, bake_env, uv_environment, **settings) as live:
         manage = ["uv", "run", "--no-dev", "python", "manage.py"]
-        authenticators = live.logs / "superuser-authenticators.json"
         for command in (
             [*manage, "check", "--deploy", "--fail-level", "WARNING"],
             [*manage, "migrate", "--no-input"],
             [*manage, "collectstatic", "--no-input"],
             [*manage, "createsuperuser", "--no-input"],
-            [*manage, "shell", "--command", ENROL_SUPERUSER, "--no-imports"],
         ):
-            live.run(command, ENROLMENT_FILE=str(authenticators)).expect_success()
+            live.run(command).expect_success()
+        authenticators = live.logs / "superuser-authenticators.json"
+        enrol = [*manage, "shell", "--command", ENROL_SUPERUSER, "--no-imports"]
+        live.run(enrol, ENROLMENT_FILE=str(authenticators)).expect_success()
         enrolled = json.loads(authenticators.read_text())
         # Both start at once; then each is waited for.
         port = port or free_port()

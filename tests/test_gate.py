@@ -132,43 +132,45 @@ class Gated:
             pytest.fail(message, pytrace=False)
 
 
+@pytest.fixture(scope="class")
+def gated(
+    request: pytest.FixtureRequest,
+    shared_bake: Callable[..., Path],
+    run: Callable[..., Ran],
+    mypy_caches: Path,
+    environment_for: EnvironmentFor,
+) -> Gated:
+    """The combination of the test's class, baked into its own directory, after `make gate` ran
+    there: once for the class's tests."""
+    combination: Combination = request.cls.combination
+    project = shared_bake(**combination)
+    env = environment_for(project)
+    if combination == WITH_NEW_APP:
+        app_log = project.parent / "make-app.log"
+        run(["make", "app", f"name={NEW_APP}"], project, 300, app_log, env=env)
+    files_before = frozenset(str(path.relative_to(project)) for path in project_files(project))
+    # Other gates run their pytest in one process (bake_env); this one as the project says: in
+    # parallel on every core.
+    as_configured = {"PYTEST_ADDOPTS": ""} if combination == WITH_NEW_APP else {}
+    log = project.parent / "gate.log"
+    gate = gate_with_shared_caches(
+        project,
+        mypy_caches,
+        lambda: run(["make", "gate"], project, GATE_TIMEOUT, log, env=env | as_configured),
+    )
+    return Gated(combination, project, env, files_before, gate)
+
+
 @pytest.mark.gate
 class GatedBake:
     """The checks of one combination's bake once its gate has run.
 
-    Each combination of the covering set gets a subclass (below): the class-scoped `gated`
-    bakes and gates it once, and `--dist loadscope` (pyproject.toml) keeps a class's tests on
-    one xdist worker, where that fixture lives.
+    Each combination of the covering set gets a subclass (below): `gated` bakes and gates it once
+    for the class, and `--dist loadscope` (pyproject.toml) keeps a class's tests on one xdist
+    worker, where that fixture lives.
     """
 
     combination: Combination
-
-    @pytest.fixture(scope="class")
-    def gated(
-        self,
-        shared_bake: Callable[..., Path],
-        run: Callable[..., Ran],
-        mypy_caches: Path,
-        environment_for: EnvironmentFor,
-    ) -> Gated:
-        """The combination baked into its own directory, after `make gate` ran there."""
-        combination = self.combination
-        project = shared_bake(**combination)
-        env = environment_for(project)
-        if combination == WITH_NEW_APP:
-            app_log = project.parent / "make-app.log"
-            run(["make", "app", f"name={NEW_APP}"], project, 300, app_log, env=env)
-        files_before = frozenset(str(path.relative_to(project)) for path in project_files(project))
-        # Other gates run their pytest in one process (bake_env); this one as the project says:
-        # in parallel on every core.
-        as_configured = {"PYTEST_ADDOPTS": ""} if combination == WITH_NEW_APP else {}
-        log = project.parent / "gate.log"
-        gate = gate_with_shared_caches(
-            project,
-            mypy_caches,
-            lambda: run(["make", "gate"], project, GATE_TIMEOUT, log, env=env | as_configured),
-        )
-        return Gated(combination, project, env, files_before, gate)
 
     def test_bake_passes_gate(self, gated: Gated) -> None:
         gated.gate.expect_success()

@@ -81,10 +81,9 @@ def defaults(options: Mapping[str, Option] = OPTIONS) -> Combination:
     return {option.name: option.default for option in options.values()}
 
 
-def load_pre_gen_hook() -> ModuleType:
-    """hooks/pre_gen_project.py as a module, unrendered (its rules are plain Python)."""
-    path = TEMPLATE_DIR / "hooks" / "pre_gen_project.py"
-    spec = importlib.util.spec_from_file_location("pre_gen_project", path)
+def load_hook(name: str) -> ModuleType:
+    """hooks/<name>.py as a module, unrendered (its rules and tables are plain Python)."""
+    spec = importlib.util.spec_from_file_location(name, TEMPLATE_DIR / "hooks" / f"{name}.py")
     assert spec
     assert spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -92,7 +91,8 @@ def load_pre_gen_hook() -> ModuleType:
     return module
 
 
-PRE_GEN_HOOK = load_pre_gen_hook()
+PRE_GEN_HOOK = load_hook("pre_gen_project")
+POST_GEN_HOOK = load_hook("post_gen_project")
 
 
 def is_supported(combination: Mapping[str, Value]) -> bool:

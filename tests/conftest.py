@@ -1,13 +1,13 @@
 """Shared fixtures: bake the template into a temporary directory, and run commands in a bake.
 
-Also the xdist scheduling that keeps the tests of one gated bake on one worker.
+Also the order in which xdist hands the tests out.
 """
 
 import itertools
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +16,9 @@ from cookiecutter.generate import generate_context
 from cookiecutter.main import cookiecutter
 from cookiecutter.prompt import prompt_for_config
 from cookiecutter.utils import create_env_with_context
-from xdist.remote import Producer
-from xdist.scheduler import LoadScopeScheduling
 
-from tests.combinations import (
-    TEMPLATE_DIR,
-    combination_id,
-    covering_set,
-    required_combinations,
-)
+from tests.combinations import TEMPLATE_DIR, required_combinations
 from tests.runner import Ran, run_bounded
-from tests.services import SmtpSink, smtp_sink
 
 type Bake = Callable[..., Path]
 type Run = Callable[..., Ran]
@@ -123,22 +115,32 @@ def mypy_caches(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.getbasetemp().parent / "mypy-caches"
 
 
+type EnvironmentFor = Callable[..., dict[str, str]]
+
+
 @pytest.fixture(scope="session")
-def bytecode_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where bakes' virtualenvs give their compiled bytecode to later ones, across workers
-    (tests/bytecode.py)."""
-    return tmp_path_factory.getbasetemp().parent / "bytecode"
+def environment_for(tmp_path_factory: pytest.TempPathFactory) -> EnvironmentFor:
+    """Return `environment_for(project, production=False) -> env`: the variables that have uv
+    install `project` into this xdist worker's virtualenv for its Python (and for production:
+    without the dev group), shared by the worker's bakes (uv's UV_PROJECT_ENVIRONMENT).
+
+    Python compiles a module's bytecode the first time a process imports it: 10 to 13 s of CPU
+    for Django, DRF, pytest, Schemathesis and the rest in each new virtualenv. A worker runs one
+    bake's commands at a time, so its bakes can take turns in one virtualenv: each `uv sync` makes
+    it exactly what that bake's lock asks, and the packages the bakes share keep their bytecode.
+    """
+    root = tmp_path_factory.mktemp("environments")
+
+    def _for(project: Path, *, production: bool = False) -> dict[str, str]:
+        python = (project / ".python-version").read_text(encoding="utf-8").strip()
+        name = f"{'production' if production else 'development'}-{python}"
+        return {"UV_PROJECT_ENVIRONMENT": str(root / name)}
+
+    return _for
 
 
 type HookContext = Callable[..., dict[str, Any]]
 type RunHook = Callable[[str, dict[str, Any], Path], subprocess.CompletedProcess[str]]
-
-
-@pytest.fixture(scope="module")
-def mailbox() -> Iterator[SmtpSink]:
-    """A mail server for a module's deployment: it keeps what the deployment's worker sends."""
-    with smtp_sink() as sink:
-        yield sink
 
 
 @pytest.fixture
@@ -185,28 +187,15 @@ def run_hook(tmp_path_factory: pytest.TempPathFactory) -> RunHook:
     return _run
 
 
-# --- Scheduling across xdist workers ----------------------------------------------------------
+# --- Order across xdist workers ---------------------------------------------------------------
 
-GATED_IDS = frozenset(combination_id(combination) for combination in covering_set())
-# Modules whose tests share servers and a bake started once by a module-scoped fixture.
-SHARED_FIXTURE_MODULES = frozenset(
-    {
-        "tests/test_browser.py",
-        "tests/test_celery_integration.py",
-        "tests/test_git_hooks.py",
-        "tests/test_prod_live.py",
-        "tests/test_scale_out.py",
-    }
-)
-# Modules by the time their scopes take, longest first. xdist hands scopes out in collection
-# order (--no-loadscope-reorder, pyproject.toml): a long scope handed out last would keep one
-# worker busy while the others have finished. test_update.py leads: its two updates (about 80 s
-# each) are scopes of one test, and a worker that starts a one-test scope takes the next scope
-# at once (it runs a test only when it knows the one after); late in the order, that next scope
-# would wait behind the update while the other worker runs out of work. The four deployments
-# take 35 to 45 s each: one that mostly waits on its servers (Celery's redelivery, the live
-# production checks) goes beside one whose processes keep both cores busy (Chromium, the
-# scaled-out cluster), not beside the other.
+# `--dist loadscope` (pyproject.toml) keeps a module's tests on one worker, and a class's: so a
+# module's deployment starts once, and each covering-set bake (a class in test_gate.py) is gated
+# once. xdist hands the scopes out in collection order (--no-loadscope-reorder), which this hook
+# sets: first the gates of the defaults on each Python (each leaves its mypy cache for the later
+# gates on its Python, tests/gates.py), then the modules below, longest first, so that no long
+# scope is handed out last, keeping one worker busy after the other has finished. The four
+# deployments take 35 to 60 s each; the rest take seconds and fill in at the end.
 LONGEST_FIRST = (
     "tests/test_update.py",
     "tests/test_gate.py",
@@ -215,51 +204,14 @@ LONGEST_FIRST = (
     "tests/test_prod_live.py",
     "tests/test_scale_out.py",
 )
-
-
-# Before all of them, the gates of the defaults on each Python: each compiles the bytecode and
-# builds the mypy cache that the later bakes on its Python take (tests/bytecode.py,
-# tests/gates.py), the update tests' included.
-FIRST_GATES = frozenset(combination_id(combination) for combination in required_combinations())
-
-
-def combination_in(nodeid: str) -> str:
-    """`username-nocelery-py3.12-MIT` for `tests/test_gate.py::test_x[username-nocelery-...]`."""
-    return nodeid.partition("[")[2].removesuffix("]")
+FIRST_GATES = required_combinations()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the tests of FIRST_GATES' bakes first, then those of LONGEST_FIRST in that order; the
-    others keep theirs."""
-
     def rank(item: pytest.Item) -> int:
-        module = item.nodeid.partition("::")[0]
-        if module == "tests/test_gate.py" and combination_in(item.nodeid) in FIRST_GATES:
+        if getattr(getattr(item, "cls", None), "combination", None) in FIRST_GATES:
             return -1
+        module = item.nodeid.partition("::")[0]
         return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)
-
-
-class GatedBakeScheduling(LoadScopeScheduling):
-    """`--dist loadscope`, scoped so that the tests reading one gated bake share a worker.
-
-    A scope is the combination's test id (`[username-nocelery-py3.12-MIT]`) for the tests of
-    test_gate.py that read a gated bake, the module for SHARED_FIXTURE_MODULES, and the test
-    itself for every other test; scopes are handed out longest first (LONGEST_FIRST). `--dist
-    loadgroup` with xdist_group marks would say the same, but it silently stops grouping with
-    pytest 9.2 (pytest-xdist#1386).
-    """
-
-    def _split_scope(self, nodeid: str) -> str:
-        module = nodeid.partition("::")[0]
-        if module in SHARED_FIXTURE_MODULES:
-            return module
-        combination = combination_in(nodeid)
-        return f"gated bake {combination}" if combination in GATED_IDS else nodeid
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> GatedBakeScheduling | None:
-    """Schedule with GatedBakeScheduling where `--dist loadscope` is asked for (pyproject.toml)."""
-    return GatedBakeScheduling(config, log) if config.getvalue("dist") == "loadscope" else None

@@ -11,7 +11,6 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bytecode import give_bytecode
 from tests.runner import Ran
 
 # Seconds one `make gate` may take: about a minute on 2 cores running two gates at a time, warm
@@ -21,12 +20,9 @@ GATE_TIMEOUT = 20 * 60
 PYTEST_PASSED = re.compile(r"^=+ (?:.*, )?[1-9]\d* passed\b.* in .*=+$", re.MULTILINE)
 
 
-def gate_with_shared_caches(
-    project: Path, mypy_caches: Path, bytecode_store: Path, make_gate: Callable[[], Ran]
-) -> Ran:
+def gate_with_shared_caches(project: Path, mypy_caches: Path, make_gate: Callable[[], Ran]) -> Ran:
     """Run `make_gate` with the mypy cache an earlier gate on the same Python left, if any; once
-    it passes, offer this bake's mypy cache and its compiled bytecode (tests/bytecode.py) to
-    later bakes.
+    it passes, offer this bake's mypy cache to later bakes.
 
     mypy spends most of its time in the type stubs of Django and DRF, the same in every bake.
     A copy of another bake's cache is safe: mypy re-checks every module whose source or
@@ -40,7 +36,6 @@ def gate_with_shared_caches(
     gate = make_gate()
     if not gate.ok:
         return gate
-    give_bytecode(project / ".venv", bytecode_store)
     if not seed.exists() and (project / ".mypy_cache").is_dir():
         mypy_caches.mkdir(exist_ok=True)
         staging = mypy_caches / f"{python_version}-{os.getpid()}"

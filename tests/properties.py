@@ -8,10 +8,9 @@ import re
 import subprocess
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-from tests.combinations import TEMPLATE_DIR, Value
+from tests.combinations import POST_GEN_HOOK, TEMPLATE_DIR, Value
 
 # What the gate and the tools leave behind in a bake; none of it is the project's own text.
 TOOL_OUTPUTS = frozenset(
@@ -26,46 +25,20 @@ TOOL_OUTPUTS = frozenset(
 JINJA_OPENING = re.compile(rb"(?<!\$)\{\{|\{%|(?<!\$)\{#")
 
 
-@dataclass(frozen=True)
-class Removed:
-    """What one option value removes: paths (relative, `{slug}` for the package) and a word."""
-
-    paths: tuple[str, ...]
-    word: str
-
-
-# Option values that remove something. A listed path must exist unless the chosen value removes
-# it, so a misspelt path here fails the bakes of the other values instead of passing silently.
-REMOVED_BY: Mapping[tuple[str, Value], Removed] = {
+# The word that no file of a bake may mention once an option value removed what it names
+# (its files come from the post-generation hook's own table, REMOVED_WHEN).
+REMOVED_WORDS: Mapping[tuple[str, Value], str] = {
     # Without sign-up no page or text offers it (allauth's settings still name it: SIGNUP).
-    ("allow_signup", False): Removed(paths=("{slug}/users/tests/test_signup.py",), word="sign up"),
-    ("use_celery", False): Removed(
-        paths=(
-            "config/celery.py",
-            "{slug}/core/checks.py",
-            "{slug}/core/tasks.py",
-            "{slug}/users/tasks.py",
-            "{slug}/users/services.py",
-            "{slug}/users/tests/test_tasks.py",
-            "{slug}/users/tests/test_services.py",
-            "{slug}/idempotency",
-            "tests/test_celery.py",
-        ),
-        word="celery",
-    ),
-    ("include_example_app", False): Removed(paths=("{slug}/projects",), word="projects"),
-    ("use_docker", False): Removed(
-        paths=("Dockerfile", ".dockerignore", "compose.yaml", "compose.prod.yaml"), word="docker"
-    ),
-    ("use_kubernetes", False): Removed(paths=("k8s",), word="kubernetes"),
-    ("ci", "github"): Removed(paths=(".gitlab-ci.yml", "renovate.json"), word="gitlab"),
-    ("ci", "gitlab"): Removed(paths=(".github", ".github/dependabot.yml"), word=".github/"),
+    ("allow_signup", False): "sign up",
+    ("use_celery", False): "celery",
+    ("include_example_app", False): "projects",
+    ("use_docker", False): "docker",
+    ("use_kubernetes", False): "kubernetes",
+    ("ci", "github"): "gitlab",
+    ("ci", "gitlab"): ".github/",
     # Both workflow files end in ci.yml: with no CI, nothing mentions either.
-    ("ci", "none"): Removed(
-        paths=(".github", ".github/dependabot.yml", ".gitlab-ci.yml", "renovate.json"),
-        word="ci.yml",
-    ),
-    ("use_sentry", False): Removed(paths=("tests/test_sentry.py",), word="sentry"),
+    ("ci", "none"): "ci.yml",
+    ("use_sentry", False): "sentry",
 }
 
 ENV_SECRET = re.compile(rb"^DJANGO_SECRET_KEY=(?P<value>.*)$", re.MULTILINE)
@@ -115,37 +88,31 @@ def unrendered(project: Path) -> list[str]:
     return problems
 
 
-def listed_paths(option: str) -> list[str]:
-    """Every path REMOVED_BY lists for some value of `option`, once each."""
-    paths = (p for (name, _), entry in REMOVED_BY.items() if name == option for p in entry.paths)
-    return list(dict.fromkeys(paths))
-
-
 def leftovers(project: Path, combination: Mapping[str, Value]) -> list[str]:
     """Files and mentions of option values that were not chosen; files of chosen ones missing.
 
-    A path listed for an option exists unless the chosen value removes it.
+    Every path of the hook's table exists unless the chosen values remove it (or a folder
+    holding it), so a misspelt path there fails the bakes of the other values as well.
     """
     slug = project.name
+    removed = POST_GEN_HOOK.paths_to_remove({"project_slug": slug} | dict(combination))
     problems = []
-    for option in dict.fromkeys(name for name, _ in REMOVED_BY):
-        value = combination[option]
-        removed = REMOVED_BY.get((option, value), Removed(paths=(), word=""))
-        for pattern in listed_paths(option):
-            path = pattern.format(slug=slug)
-            exists = (project / path).exists()
-            if pattern in removed.paths and exists:
-                problems.append(f"{path}: left over although {option}={value!r}")
-            if pattern not in removed.paths and not exists:
-                problems.append(f"{path}: missing although {option}={value!r}")
-        if removed.word:
-            word = removed.word.encode()
-            problems.extend(
-                f"{path.relative_to(project)}: mentions {removed.word!r}, {option}={value!r}"
-                for path in project_files(project)
-                if word in path.read_bytes().lower()
-                or word in str(path.relative_to(project)).lower().encode()
-            )
+    for pattern in dict.fromkeys(p for paths in POST_GEN_HOOK.REMOVED_WHEN.values() for p in paths):
+        path = pattern.format(slug=slug)
+        gone = any(path == folder or path.startswith(f"{folder}/") for folder in removed)
+        if gone and (project / path).exists():
+            problems.append(f"{path}: left over although the chosen options remove it")
+        if not gone and not (project / path).exists():
+            problems.append(f"{path}: missing although no chosen option removes it")
+    for (option, value), word in REMOVED_WORDS.items():
+        if combination[option] != value:
+            continue
+        problems.extend(
+            f"{path.relative_to(project)}: mentions {word!r}, {option}={value!r}"
+            for path in project_files(project)
+            if word.encode() in path.read_bytes().lower()
+            or word in str(path.relative_to(project)).lower()
+        )
     return problems
 
 

@@ -84,7 +84,7 @@ def start_in_group(
     stderr_log: Path | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start `command` in a process group of its own, with no stdin; stdout goes to `log`, and
-    stderr too unless `stderr_log` is given. Stop it with `stop_group`."""
+    stderr too unless `stderr_log` is given. Stop it with `stop_groups`."""
     with log.open("wb") as out, (stderr_log or log).open("ab") as err:
         return subprocess.Popen(
             command,
@@ -97,21 +97,35 @@ def start_in_group(
         )
 
 
-def stop_group(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
-    """SIGTERM to the process group (a graceful shutdown), then SIGKILL to what is left."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # stragglers of the group, if any
-    process.wait()
+def stop_groups(processes: Sequence[subprocess.Popen[bytes]], timeout: float = 15) -> None:
+    """SIGTERM to each process group at once (graceful shutdowns side by side), then, after
+    `timeout` seconds in all, SIGKILL to what is left."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in reversed(processes):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(max(0.0, deadline - time.monotonic()))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # stragglers of the group, if any
+        process.wait()
+
+
+def tail(log: Path, characters: int = 4000) -> str:
+    """The end of a process's log, and of the stderr log beside it (start_in_group's)."""
+    logs = (log, log.with_name(f"{log.stem}-stderr.log"))
+    return "\n".join(
+        f"--- {path.name} ---\n{path.read_text(errors='replace')[-characters:]}"
+        for path in logs
+        if path.exists()
+    )
 
 
 def run_bounded(
     command: Sequence[str | Path], cwd: Path, env: Mapping[str, str], timeout: float, log: Path
 ) -> Ran:
-    """Run `command` with stdout and stderr in `log`; kill its whole process group at `timeout`.
+    """Run `command` with stdout and stderr in `log`; stop its whole process group at `timeout`.
 
     Killing the group leaves no grandchild (uv, pytest, mypy) running after the test.
     """
@@ -120,8 +134,7 @@ def run_bounded(
     try:
         returncode: int | None = process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        stop_groups([process], timeout=0)
         returncode = None
     return Ran(
         command=" ".join(map(str, command)),

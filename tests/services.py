@@ -24,6 +24,8 @@ from typing import BinaryIO
 
 import pytest
 
+from tests.runner import start_in_group, stop_groups, tail
+
 # allauth's emails show a code on a line of its own: "RKSP-XQNP" for a password reset.
 EMAILED_CODE = re.compile(r"^([A-Z0-9]{3,}(?:-[A-Z0-9]+)?)\r?$", re.MULTILINE)
 START_TIMEOUT = 30  # seconds a server may take to answer
@@ -54,24 +56,18 @@ def free_port() -> int:
     raise RuntimeError("no free port between 20000 and 32000")
 
 
-def wait_until_listening(port: int, process: subprocess.Popen[bytes], name: str) -> None:
+def wait_until_listening(port: int, process: subprocess.Popen[bytes], name: str, log: Path) -> None:
+    """Wait until something listens on `port`; fail with `log`'s tail if `process` exits or
+    START_TIMEOUT passes first."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with {process.returncode} before answering")
+            break
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
             return
         time.sleep(0.1)
-    raise RuntimeError(f"{name} did not answer on port {port} within {START_TIMEOUT} s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    ended = f"exited with {process.returncode}" if process.poll() is not None else "timed out"
+    pytest.fail(f"{name} {ended} before listening on port {port}\n{tail(log)}", pytrace=False)
 
 
 @contextlib.contextmanager
@@ -81,16 +77,14 @@ def redis_server() -> Iterator[str]:
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="redis-") as workdir:
         command = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
-        process = subprocess.Popen(
-            [*command, "--appendonly", "no", "--dir", workdir],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        command += ["--appendonly", "no", "--dir", workdir]
+        log = Path(workdir, "redis.log")
+        process = start_in_group(command, Path(workdir), os.environ, log)
         try:
-            wait_until_listening(port, process, "redis-server")
+            wait_until_listening(port, process, "redis-server", log)
             yield f"redis://127.0.0.1:{port}/0"
         finally:
-            stop(process)
+            stop_groups([process], STOP_TIMEOUT)
 
 
 def as_postgres_user(command: list[str]) -> list[str]:

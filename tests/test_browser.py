@@ -32,9 +32,9 @@ from tests.accessibility import (
     sideways_overflow,
     tab_to,
 )
-from tests.conftest import TEMPLATE_DIR, Bake
+from tests.conftest import TEMPLATE_DIR, Bake, EnvironmentFor
 from tests.deployed import Server, deployed, fresh_totp_code
-from tests.services import SmtpSink, free_port
+from tests.services import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -53,16 +53,17 @@ ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", TEMPLATE_DIR / "artifacts")) / 
 
 @pytest.fixture(scope="module")
 def site(
-    shared_bake: Bake, bake_env: dict[str, str], bytecode_store: Path, mailbox: SmtpSink
+    shared_bake: Bake, bake_env: dict[str, str], environment_for: EnvironmentFor
 ) -> Iterator[Server]:
     # Chromium keeps Secure cookies on http://localhost, so the site is served as localhost.
     port = free_port()
     settings = {
         "DJANGO_ALLOWED_HOSTS": "localhost",
         "DJANGO_CSRF_TRUSTED_ORIGINS": f"http://localhost:{port}",
-        "DJANGO_SMTP_URL": mailbox.url,
     }
-    with deployed(shared_bake(), bake_env, bytecode_store, port, worker=True, **settings) as server:
+    project = shared_bake()
+    uv_environment = environment_for(project, production=True)
+    with deployed(project, bake_env, uv_environment, port, **settings) as server:
         yield server
 
 
@@ -237,7 +238,7 @@ def test_the_task_pages_work_without_javascript(browser: Browser, site: Server) 
 
 
 def test_a_password_is_reset_by_email_then_staff_log_in_with_a_code(
-    visit: Visit, site: Server, mailbox: SmtpSink
+    visit: Visit, site: Server
 ) -> None:
     page = visit.page
     address, password = site.superuser
@@ -245,11 +246,11 @@ def test_a_password_is_reset_by_email_then_staff_log_in_with_a_code(
     page.goto("/accounts/login/")
     page.click("text=Forgot your password?")
     page.fill("#id_email", address)
-    sent_before = len(mailbox.accepted)
+    sent_before = len(site.mail.accepted)
     page.click("main button[type=submit]")
     page.wait_for_url("**/accounts/password/reset/confirm/")
     visit.screenshot("password-reset-requested")
-    page.fill("#id_code", mailbox.code_sent_to(address, since=sent_before))
+    page.fill("#id_code", site.mail.code_sent_to(address, since=sent_before))
     page.click("main button[type=submit]")
     page.wait_for_url("**/accounts/password/reset/complete/")
     # The same password again, so that the other tests' log-ins still work.

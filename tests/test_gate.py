@@ -3,19 +3,19 @@
 The covering set (tests/combinations.py) holds every value of every option and every pair of
 values of the code-changing options; the first tests here prove that, computed afresh from
 cookiecutter.json. Each combination is then baked into its own directory, installed and gated
-once (tests/conftest.py keeps the tests of one combination on one xdist worker), and the
-tests after that read what the gate left: the Python it ran on, the re-locked uv.lock, the files.
+once (a test class per combination, kept on one xdist worker), and the tests after that
+read what the gate left: the Python it ran on, the re-locked uv.lock, the files.
 """
 
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.bytecode import take_bytecode
 from tests.combinations import (
     CODE_CHANGING_OPTIONS,
     TEMPLATE_DIR,
@@ -24,6 +24,7 @@ from tests.combinations import (
     covering_set,
     is_supported,
 )
+from tests.conftest import EnvironmentFor
 from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_caches
 from tests.properties import (
     TEMPLATE_LOCK,
@@ -121,6 +122,7 @@ def test_supported_check_follows_the_pre_gen_hook() -> None:
 class Gated:
     combination: Combination
     project: Path
+    env: dict[str, str]  # what its commands run with over the bake environment
     files_before: frozenset[str]  # what the bake held before the gate ran
     gate: Ran
 
@@ -130,109 +132,108 @@ class Gated:
             pytest.fail(message, pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def gated_bakes() -> dict[str, Gated]:
-    """Gated bakes by combination id: each combination is baked and gated once per worker."""
-    return {}
-
-
-@pytest.fixture(
-    params=[
-        pytest.param(combination, id=combination_id(combination), marks=pytest.mark.gate)
-        for combination in COVERING_SET
-    ],
-)
+@pytest.fixture(scope="class")
 def gated(
     request: pytest.FixtureRequest,
-    gated_bakes: dict[str, Gated],
     shared_bake: Callable[..., Path],
     run: Callable[..., Ran],
     mypy_caches: Path,
-    bytecode_store: Path,
+    environment_for: EnvironmentFor,
 ) -> Gated:
-    """The combination baked into its own directory, after `make gate` ran there."""
-    combination: Combination = request.param
-    key = combination_id(combination)
-    if key not in gated_bakes:
-        project = shared_bake(**combination)
-        # Installed before the gate, so that its virtualenv starts with the bytecode that earlier
-        # bakes compiled (the gate's own `uv sync` then finds nothing to do).
-        sync_log = project.parent / "sync.log"
-        run(["uv", "sync"], project, GATE_TIMEOUT, sync_log).expect_success()
-        take_bytecode(project / ".venv", bytecode_store)
-        # Other gates run their pytest in one process (bake_env); this one as the project says:
-        # in parallel on every core.
-        as_configured = {"PYTEST_ADDOPTS": ""} if combination == WITH_NEW_APP else {}
-        if combination == WITH_NEW_APP:
-            app_log = project.parent / "make-app.log"
-            run(["make", "app", f"name={NEW_APP}"], cwd=project, timeout=300, log=app_log)
-        files_before = frozenset(str(path.relative_to(project)) for path in project_files(project))
-        log = project.parent / "gate.log"
-        gate = gate_with_shared_caches(
-            project,
-            mypy_caches,
-            bytecode_store,
-            lambda: run(["make", "gate"], project, GATE_TIMEOUT, log, env=as_configured),
+    """The combination of the test's class, baked into its own directory, after `make gate` ran
+    there: once for the class's tests."""
+    combination: Combination = request.cls.combination
+    project = shared_bake(**combination)
+    env = environment_for(project)
+    if combination == WITH_NEW_APP:
+        app_log = project.parent / "make-app.log"
+        run(["make", "app", f"name={NEW_APP}"], project, 300, app_log, env=env)
+    files_before = frozenset(str(path.relative_to(project)) for path in project_files(project))
+    # Other gates run their pytest in one process (bake_env); this one as the project says: in
+    # parallel on every core.
+    as_configured = {"PYTEST_ADDOPTS": ""} if combination == WITH_NEW_APP else {}
+    log = project.parent / "gate.log"
+    gate = gate_with_shared_caches(
+        project,
+        mypy_caches,
+        lambda: run(["make", "gate"], project, GATE_TIMEOUT, log, env=env | as_configured),
+    )
+    return Gated(combination, project, env, files_before, gate)
+
+
+@pytest.mark.gate
+class GatedBake:
+    """The checks of one combination's bake once its gate has run.
+
+    Each combination of the covering set gets a subclass (below): `gated` bakes and gates it once
+    for the class, and `--dist loadscope` (pyproject.toml) keeps a class's tests on one xdist
+    worker, where that fixture lives.
+    """
+
+    combination: Combination
+
+    def test_bake_passes_gate(self, gated: Gated) -> None:
+        gated.gate.expect_success()
+        assert PYTEST_PASSED.search(gated.gate.output), "the gate's pytest reported no passed test"
+
+    def test_gate_runs_on_the_chosen_python(self, gated: Gated, run: Callable[..., Ran]) -> None:
+        gated.require_gate()
+        version = run(
+            ["uv", "run", "python", "-c", "import sys; print(*sys.version_info[:2], sep='.')"],
+            cwd=gated.project,
+            timeout=60,
+            log=gated.project.parent / "python-version.log",
+            env=gated.env,
         )
-        gated_bakes[key] = Gated(combination, project, files_before, gate)
-    return gated_bakes[key]
+        version.expect_success()
+        assert version.output.strip() == gated.combination["python_version"]
+
+    def test_synced_lock_keeps_the_template_lock_versions(self, gated: Gated) -> None:
+        gated.require_gate()
+        synced = locked_versions(gated.project / "uv.lock")
+        assert synced, "the synced uv.lock lists no package"
+        assert sorted(synced - locked_versions(TEMPLATE_LOCK)) == []
+
+    def test_synced_bake_has_no_leftovers_of_unselected_options(self, gated: Gated) -> None:
+        gated.require_gate()
+        assert leftovers(gated.project, gated.combination) == []
+
+    def test_gated_bake_is_fully_rendered(self, gated: Gated) -> None:
+        assert unrendered(gated.project) == []
+
+    def test_gated_bake_keeps_its_secret_key_in_env_only(self, gated: Gated) -> None:
+        assert exposed_secrets(gated.project) == []
+
+    def test_gate_outputs_and_env_are_git_ignored(self, gated: Gated) -> None:
+        """What git would commit after the gate is what the bake wrote, less .env."""
+        gated.require_gate()
+        assert set(tracked_files(gated.project)) == gated.files_before - {".env"}
 
 
-def test_bake_passes_gate(gated: Gated) -> None:
-    gated.gate.expect_success()
-    assert PYTEST_PASSED.search(gated.gate.output), "the gate's pytest reported no passed test"
+class TestDefaultsWithANewApp(GatedBake):
+    combination = WITH_NEW_APP
+
+    def test_app_made_by_make_app_passes_the_gate(
+        self, gated: Gated, run: Callable[..., Ran]
+    ) -> None:
+        gated.require_gate()
+        app = gated.project / gated.project.name / NEW_APP
+        made = f"`make app` made no app: {app.parent.parent}/make-app.log"
+        assert (app / "apps.py").is_file(), made
+        # The gate's pytest (parallel: it names no test files) collects the new app's tests too.
+        collected = run(
+            ["uv", "run", "pytest", "--collect-only", "-q", "-n0"],
+            cwd=gated.project,
+            timeout=120,
+            log=gated.project.parent / "collect.log",
+            env=gated.env,
+        )
+        collected.expect_success()
+        assert f"{gated.project.name}/{NEW_APP}/tests/test_apps.py::" in collected.output
 
 
-@pytest.mark.parametrize("gated", [WITH_NEW_APP], ids=[combination_id(WITH_NEW_APP)], indirect=True)
-def test_app_made_by_make_app_passes_the_gate(gated: Gated, run: Callable[..., Ran]) -> None:
-    gated.require_gate()
-    app = gated.project / gated.project.name / NEW_APP
-    assert (app / "apps.py").is_file(), f"`make app` made no app: {app.parent.parent}/make-app.log"
-    # The gate's pytest (parallel: it names no test files) collects the new app's tests too.
-    collected = run(
-        ["uv", "run", "pytest", "--collect-only", "-q", "-n0"],
-        cwd=gated.project,
-        timeout=120,
-        log=gated.project.parent / "collect.log",
-    )
-    collected.expect_success()
-    assert f"{gated.project.name}/{NEW_APP}/tests/test_apps.py::" in collected.output
-
-
-def test_gate_runs_on_the_chosen_python(gated: Gated, run: Callable[..., Ran]) -> None:
-    gated.require_gate()
-    python = gated.project / ".venv" / "bin" / "python"
-    version = run(
-        [python, "-c", "import sys; print(*sys.version_info[:2], sep='.')"],
-        cwd=gated.project,
-        timeout=60,
-        log=gated.project.parent / "python-version.log",
-    )
-    version.expect_success()
-    assert version.output.strip() == gated.combination["python_version"]
-
-
-def test_synced_lock_keeps_the_template_lock_versions(gated: Gated) -> None:
-    gated.require_gate()
-    synced = locked_versions(gated.project / "uv.lock")
-    assert synced, "the synced uv.lock lists no package"
-    assert sorted(synced - locked_versions(TEMPLATE_LOCK)) == []
-
-
-def test_synced_bake_has_no_leftovers_of_unselected_options(gated: Gated) -> None:
-    gated.require_gate()
-    assert leftovers(gated.project, gated.combination) == []
-
-
-def test_gated_bake_is_fully_rendered(gated: Gated) -> None:
-    assert unrendered(gated.project) == []
-
-
-def test_gated_bake_keeps_its_secret_key_in_env_only(gated: Gated) -> None:
-    assert exposed_secrets(gated.project) == []
-
-
-def test_gate_outputs_and_env_are_git_ignored(gated: Gated) -> None:
-    """What git would commit after the gate is what the bake wrote, less .env."""
-    gated.require_gate()
-    assert set(tracked_files(gated.project)) == gated.files_before - {".env"}
+# Every other combination's class, named for it: TestGated_username_nocelery_py3_12_MIT.
+for _combination in COVERING_SET:
+    if _combination != WITH_NEW_APP:
+        _name = "TestGated_" + re.sub(r"\W", "_", combination_id(_combination))
+        globals()[_name] = type(_name, (GatedBake,), {"combination": _combination})

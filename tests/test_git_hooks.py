@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import Bake, Run
+from tests.conftest import Bake, EnvironmentFor, Run
 from tests.runner import GIT_ENV, Ran, git, offline_prefix
 
 TOOLS = Path(sys.executable).parent  # the template's virtualenv: pre-commit is there
@@ -32,6 +32,7 @@ HOOK_RESULT = re.compile(r"^(?P<name>\S.*?)\.{3,}(?P<verdict>Passed|Failed|Skipp
 class HookedBake:
     project: Path
     logs: Path
+    env: dict[str, str]  # git's identity, the worker's shared virtualenv (conftest)
     first_commit: Ran
 
 
@@ -46,23 +47,27 @@ def verdicts(output: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def hooked(shared_bake: Bake, run: Run, tmp_path_factory: pytest.TempPathFactory) -> HookedBake:
+def hooked(
+    shared_bake: Bake,
+    run: Run,
+    tmp_path_factory: pytest.TempPathFactory,
+    environment_for: EnvironmentFor,
+) -> HookedBake:
     """A default bake with its hooks installed and everything committed once, offline."""
     project = shared_bake()
     logs = tmp_path_factory.mktemp("git-hooks-logs")
+    env = GIT_ENV | environment_for(project)
     git("init", "--quiet", "--initial-branch=main", cwd=project)
-    run(
-        ["make", "hooks"], project, INSTALL_TIMEOUT, logs / "make-hooks.log", GIT_ENV
-    ).expect_success()
+    run(["make", "hooks"], project, INSTALL_TIMEOUT, logs / "make-hooks.log", env).expect_success()
     git("add", "--all", cwd=project)
-    first_commit = commit(run, project, logs / "first-commit.log")
-    return HookedBake(project, logs, first_commit)
+    first_commit = commit(run, project, logs / "first-commit.log", env)
+    return HookedBake(project, logs, env, first_commit)
 
 
-def commit(run: Run, project: Path, log: Path) -> Ran:
+def commit(run: Run, project: Path, log: Path, env: dict[str, str]) -> Ran:
     """`git commit` of what is staged, with no network: the hooks must not need one."""
     command = [*offline_prefix(), "git", "commit", "--message", "A commit"]
-    return run(command, project, COMMIT_TIMEOUT, log, GIT_ENV)
+    return run(command, project, COMMIT_TIMEOUT, log, env)
 
 
 def refused_commit(hooked: HookedBake, run: Run, path: str, text: str, log_name: str) -> Ran:
@@ -72,11 +77,11 @@ def refused_commit(hooked: HookedBake, run: Run, path: str, text: str, log_name:
     try:
         target.write_text(text, encoding="utf-8")
         git("add", "--all", cwd=hooked.project)
-        attempt = commit(run, hooked.project, hooked.logs / log_name)
+        attempt = commit(run, hooked.project, hooked.logs / log_name, hooked.env)
         assert git("rev-list", "--count", "HEAD", cwd=hooked.project).strip() == "1"
     finally:
         git("reset", "--hard", "--quiet", "HEAD", cwd=hooked.project)
-        git("clean", "--force", "-d", "--quiet", cwd=hooked.project)  # not ignored files (.venv)
+        git("clean", "--force", "-d", "--quiet", cwd=hooked.project)  # not ignored files
     return attempt
 
 
@@ -137,7 +142,7 @@ def test_pre_commit_runs_the_same_hooks_and_they_pass(
 ) -> None:
     hooked.first_commit.expect_success()
     command = [*offline_prefix(), TOOLS / "pre-commit", "run", "--all-files"]
-    env = GIT_ENV | {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    env = hooked.env | {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
 
     ran = run(command, hooked.project, COMMIT_TIMEOUT, hooked.logs / "pre-commit.log", env)
 

@@ -1,33 +1,18 @@
 """hooks/post_gen_project.py: each step on its own, the rendered hook, and real bakes."""
 
-import importlib.util
 import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from cookiecutter.main import cookiecutter
 
-from tests.combinations import TEMPLATE_DIR
+from tests.combinations import POST_GEN_HOOK, TEMPLATE_DIR
 from tests.conftest import Bake, HookContext, RunHook
 
-
-def load_hook() -> ModuleType:
-    """Import the hook file as it is in the repository, unrendered."""
-    spec = importlib.util.spec_from_file_location(
-        "post_gen_project", TEMPLATE_DIR / "hooks" / "post_gen_project.py"
-    )
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = load_hook()
+hook = POST_GEN_HOOK
 
 HOOK_SOURCE = (TEMPLATE_DIR / "hooks" / "post_gen_project.py").read_text(encoding="utf-8")
 PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug or 'empty_slug'}}"

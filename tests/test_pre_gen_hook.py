@@ -1,36 +1,22 @@
 """hooks/pre_gen_project.py: each rule on its own, the rendered hook, and the cookiecutter CLI."""
 
-import importlib.util
 import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from cookiecutter.prompt import YesNoPrompt
 from packaging.version import InvalidVersion, Version
 
-from tests.combinations import TEMPLATE_DIR
+from tests.combinations import PRE_GEN_HOOK, TEMPLATE_DIR
 from tests.conftest import HookContext, RunHook
 
 type Cli = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def load_hook() -> ModuleType:
-    """Import the hook file as it is in the repository, unrendered."""
-    spec = importlib.util.spec_from_file_location(
-        "pre_gen_project", TEMPLATE_DIR / "hooks" / "pre_gen_project.py"
-    )
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = load_hook()
+hook = PRE_GEN_HOOK
 
 HOOK_SOURCE = (TEMPLATE_DIR / "hooks" / "pre_gen_project.py").read_text(encoding="utf-8")
 COOKIECUTTER_JSON = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))

@@ -13,14 +13,12 @@ import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import Bake
+from tests.conftest import Bake, EnvironmentFor
 from tests.deployed import HOST, Reply, Server, deployed, fresh_totp_code
-from tests.services import SmtpSink
 
 pytestmark = pytest.mark.integration
 
@@ -31,13 +29,15 @@ JSON = {"Content-Type": "application/json", "Accept": "application/json"}
 
 @pytest.fixture(scope="module")
 def server(
-    shared_bake: Bake, bake_env: dict[str, str], bytecode_store: Path, mailbox: SmtpSink
+    shared_bake: Bake, bake_env: dict[str, str], environment_for: EnvironmentFor
 ) -> Iterator[Server]:
     """The default bake, installed and started as its README's Deploy section says, with a
-    worker that sends its emails to `mailbox`. Each user may make USER_RATE API requests a
-    minute (the throttle test below reaches it)."""
-    settings = {"DJANGO_SMTP_URL": mailbox.url, "DJANGO_THROTTLE_USER": f"{USER_RATE}/minute"}
-    with deployed(shared_bake(), bake_env, bytecode_store, worker=True, **settings) as running:
+    worker that sends its emails to the deployment's mail server. Each user may make USER_RATE
+    API requests a minute (the throttle test below reaches it)."""
+    project = shared_bake()
+    uv_environment = environment_for(project, production=True)
+    settings = {"DJANGO_THROTTLE_USER": f"{USER_RATE}/minute"}
+    with deployed(project, bake_env, uv_environment, **settings) as running:
         yield running
 
 
@@ -157,7 +157,7 @@ def test_the_images_health_check_passes_against_the_server(server: Server) -> No
     args = [arg.replace("127.0.0.1:8000", f"127.0.0.1:{server.port}") for arg in args]
 
     probe = subprocess.run(
-        [server.project / ".venv" / "bin" / python, *args],
+        [server.venv / "bin" / python, *args],  # the image's /app/.venv
         env={"DJANGO_ALLOWED_HOSTS": HOST},
         capture_output=True,
         text=True,
@@ -394,7 +394,7 @@ def app_session(server: Server, email: str, password: str = PASSWORD) -> str:
     return session_token(reply)
 
 
-def test_a_mobile_app_walks_the_account_lifecycle(server: Server, mailbox: SmtpSink) -> None:
+def test_a_mobile_app_walks_the_account_lifecycle(server: Server) -> None:
     """Log in, enrol an authenticator app, log out, log in with it, reset the forgotten password
     with the emailed code: the session token from before the reset no longer works."""
     email = create_user(server, "mobile@example.com")
@@ -418,11 +418,11 @@ def test_a_mobile_app_walks_the_account_lifecycle(server: Server, mailbox: SmtpS
     second_step = call(server, "POST", "/auth/2fa/authenticate", token, code=code)
     assert second_step.status == 200, second_step.body
 
-    sent_before = len(mailbox.accepted)
+    sent_before = len(server.mail.accepted)
     requested = call(server, "POST", "/auth/password/request", email=email)
     assert requested.status == 401  # the reset by code is pending
     reset_token = session_token(requested)
-    key = mailbox.code_sent_to(email, since=sent_before)
+    key = server.mail.code_sent_to(email, since=sent_before)
     new_password = "another-long-passphrase"  # noqa: S105
     reset_data = {"key": key, "password": new_password}
     reset = call(server, "POST", "/auth/password/reset", reset_token, **reset_data)

@@ -11,7 +11,6 @@ killed with SIGKILL lose no acknowledged request and no task, and every task has
 exactly once. Every process is stopped at the end; every wait is bounded.
 """
 
-import contextlib
 import http.client
 import itertools
 import json
@@ -32,26 +31,15 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 
-from tests.conftest import Bake
-from tests.deployed import Reply, request
-from tests.runner import run_bounded, start_in_group, stop_group
-from tests.services import free_port, postgres_server, redis_server
-from tests.test_celery_integration import (
-    SmtpSink,
-    install_for_production,
-    smtp_sink,
-    tail,
-    wait_until,
-)
+from tests.conftest import Bake, EnvironmentFor
+from tests.deployed import WAIT, Deployment, Reply, deployment, request, wait_until
+from tests.runner import tail
+from tests.services import free_port
 
 pytestmark = pytest.mark.integration
 
 SLUG = "my_service"
 NAME = "my-service"  # as the manifests name things
-INSTALL_TIMEOUT = 10 * 60  # with a cold uv cache, every wheel is downloaded
-COMMAND_TIMEOUT = 2 * 60
-WAIT = 60  # seconds for any one thing to happen: a start-up, a task, a redelivery
-STOP_TIMEOUT = 15
 PASSWORD = secrets.token_urlsafe(16)
 USERS = 20  # new users, each queuing one welcome email, during the stream
 HELD = 8  # the user whose email a worker is sending when it is killed
@@ -134,99 +122,46 @@ def sign_in(port: int, login: str, password: str) -> str:
 
 @dataclass
 class Cluster:
-    """The production install beside its servers, and the processes started from it."""
+    """The deployment, and the processes the manifests start from it."""
 
-    project: Path
-    env: dict[str, str]
-    logs: Path
-    sink: SmtpSink
-    started: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    deployment: Deployment
     webs: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)  # by port
-    token: str = ""  # an API session token of stream@example.com
     workers: dict[str, tuple[subprocess.Popen[bytes], Path]] = field(default_factory=dict)
-    runs: "itertools.count[int]" = field(default_factory=itertools.count)
+    token: str = ""  # an API session token of stream@example.com
 
-    def start(self, name: str, command: list[str], **env: str) -> subprocess.Popen[bytes]:
-        log = self.logs / f"{name}.log"
-        process = start_in_group(command, self.project, self.env | env, log)
-        self.started.append(process)
-        return process
+    @property
+    def project(self) -> Path:
+        return self.deployment.project
 
     def run(self, command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-        log = self.logs / f"run-{next(self.runs)}.log"
-        ran = run_bounded(command, self.project, self.env | env, COMMAND_TIMEOUT, log)
+        ran = self.deployment.run(command, **env)
         returncode = -1 if ran.returncode is None else ran.returncode  # None: timed out
         return subprocess.CompletedProcess(command, returncode, ran.output)
 
-    def python(self, code: str) -> Any:
-        """Run `code` in the project (production settings); return its `result`."""
-        command = ["python", str(self.logs / "helpers" / "drive.py"), code]
-        log = self.logs / f"python-{next(self.runs)}.log"
-        ran = run_bounded(command, self.project, self.env, COMMAND_TIMEOUT, log)
-        ran.expect_success()
-        return json.loads(ran.output.strip().splitlines()[-1].removeprefix("RESULT "))
-
-    def stop_all(self) -> None:
-        """SIGTERM to every process group at once (graceful shutdowns side by side), then wait
-        STOP_TIMEOUT in all (not each) before SIGKILL."""
-        for process in self.started:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT
-        for process in reversed(self.started):
-            stop_group(process, max(0.0, deadline - time.monotonic()))
-
 
 @pytest.fixture(scope="module")
-def cluster(shared_bake: Bake, bake_env: dict[str, str], bytecode_store: Path) -> Iterator[Cluster]:
+def cluster(
+    shared_bake: Bake, bake_env: dict[str, str], environment_for: EnvironmentFor
+) -> Iterator[Cluster]:
     project = shared_bake(use_kubernetes=True)
-    logs = project.parent
-    venv, helpers = install_for_production(project, bake_env, bytecode_store)
     config = yaml.safe_load((project / "k8s" / "base" / "configmap.yaml").read_text())["data"]
     secret_keys = [
         line.partition("=")[0]
         for line in (project / "k8s" / "base" / "secrets.example.env").read_text().splitlines()
         if line and not line.startswith("#")
     ]
-
-    with contextlib.ExitStack() as stack:
-        sink = stack.enter_context(smtp_sink())
-        secret_values = {
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ADMIN_URL": f"staff-{secrets.token_hex(4)}/",
-            "DATABASE_URL": stack.enter_context(postgres_server()),
-            "REDIS_URL": stack.enter_context(redis_server()),
-            "DJANGO_SMTP_URL": sink.url,
-        }
-        assert sorted(secret_values) == sorted(secret_keys)
-        # The image's environment (Dockerfile), then the ConfigMap's and the Secret's.
-        env = (
-            {
-                name: value
-                for name, value in bake_env.items()
-                if not name.startswith(("DJANGO_", "GUNICORN_", "CELERY_", "REDIS_", "DATABASE_"))
-            }
-            | {
-                "PATH": f"{venv / 'bin'}{os.pathsep}{bake_env['PATH']}",
-                "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-                "PYTHONPATH": os.pathsep.join([str(project), str(helpers)]),
-                "PYTHONUNBUFFERED": "1",
-            }
-            | config
-            | secret_values
-        )
-        cluster = Cluster(project, env, logs, sink)
-        try:
-            yield cluster
-        finally:
-            cluster.stop_all()
+    # The image's environment (Dockerfile), the Secret's values and the ConfigMap's, no more.
+    uv_environment = environment_for(project, production=True)
+    with deployment(project, bake_env, uv_environment, **config) as deployed:
+        assert sorted(deployed.secrets) == sorted(secret_keys)
+        yield Cluster(deployed)
 
 
 @pytest.fixture(scope="module")
 def running(cluster: Cluster) -> Cluster:
     """Built and migrated as the image and the release's Job do it, then two web processes, two
     workers and beat."""
-    project = cluster.project
+    project, deployed = cluster.project, cluster.deployment
     # What the image's build does (Dockerfile): the hashed static files for WhiteNoise.
     collect = cluster.run(["python", "manage.py", "collectstatic", "--no-input"])
     assert collect.returncode == 0, collect.stdout[-3000:]
@@ -241,32 +176,27 @@ def running(cluster: Cluster) -> Cluster:
     web = container_command(project, "web.yaml")
     worker = container_command(project, "worker.yaml")
     beat = container_command(project, "beat.yaml")
-    # Workers and beat on production settings with two waits shortened (as in
-    # test_celery_integration.py): a dead worker's task is redelivered after 5 s, not an hour,
-    # and beat sends the hourly housekeeping every second.
+    # Workers and beat on production settings with two waits shortened (tests/deployed.py): a
+    # dead worker's task is redelivered after 5 s, not an hour, and beat sends the hourly
+    # housekeeping every second.
     shortened = {"DJANGO_SETTINGS_MODULE": "shortened_settings"}
     for name in ("web-a", "web-b"):
         port = free_port()
-        cluster.webs[port] = cluster.start(name, web, GUNICORN_BIND=f"127.0.0.1:{port}")
+        cluster.webs[port] = deployed.start(name, web, GUNICORN_BIND=f"127.0.0.1:{port}")
     for name in ("worker-a", "worker-b"):
         # One task at a time each: a worker killed mid-task is in the middle of that task only.
         command = [*worker, "--concurrency", "1", "--hostname", f"celery@{name}"]
-        process = cluster.start(name, command, **shortened)
-        cluster.workers[name] = (process, cluster.logs / f"{name}.log")
-    beat[beat.index("--schedule") + 1] = str(cluster.logs / "celerybeat-schedule")
-    cluster.start("beat", beat, **shortened)
+        process = deployed.start(name, command, **shortened)
+        cluster.workers[name] = (process, deployed.logs / f"{name}.log")
+    beat[beat.index("--schedule") + 1] = str(deployed.logs / "celerybeat-schedule")
+    deployed.start("beat", beat, **shortened)
 
-    for port in cluster.webs:
-        wait_until(
-            lambda port=port: answers(port),
-            "a web process did not answer",
-            *cluster.logs.glob("web-*.log"),
-        )
-    for process, log in cluster.workers.values():
-        wait_until(lambda log=log: "ready." in log.read_text(), "a worker was not ready", log)
-        assert process.poll() is None, tail(log)
+    for (port, process), name in zip(cluster.webs.items(), ("web-a", "web-b"), strict=True):
+        deployed.wait_for_web(process, port, name)
+    for name, (process, _) in cluster.workers.items():
+        deployed.wait_for_worker(process, name)
     # A session token for the stream of requests, before the throttle test locks the log-in.
-    cluster.python(
+    deployed.python(
         f"from {SLUG}.users.models import User\n"
         f"for email in ['session@example.com', 'stream@example.com']:\n"
         f"    User.objects.create_user(email=email, password={PASSWORD!r})"
@@ -276,12 +206,6 @@ def running(cluster: Cluster) -> Cluster:
         "meta"
     ]["session_token"]
     return cluster
-
-
-def answers(port: int) -> bool:
-    with contextlib.suppress(OSError):
-        return request(port, "/health/").status == 200
-    return False
 
 
 # --- The tests ---------------------------------------------------------------------------------
@@ -310,11 +234,15 @@ def test_a_rolled_back_release_starts_on_the_newer_schema(running: Cluster) -> N
     """The wait-for-migrations step waits only for migrations not yet applied: after a release
     migrated further, the previous release's pods (which know fewer migrations) still start."""
     newer = "from django.db.migrations.recorder import MigrationRecorder as R\n"
-    running.python(f"{newer}R.Migration.objects.create(app='users', name='9999_next_release')")
+    running.deployment.python(
+        f"{newer}R.Migration.objects.create(app='users', name='9999_next_release')"
+    )
     try:
         ran = running.run(init_command(running.project, "web.yaml"))
     finally:
-        running.python(f"{newer}R.Migration.objects.filter(name='9999_next_release').delete()")
+        running.deployment.python(
+            f"{newer}R.Migration.objects.filter(name='9999_next_release').delete()"
+        )
 
     assert ran.returncode == 0, ran.stdout[-3000:]
 
@@ -424,18 +352,19 @@ def test_killing_a_web_process_and_a_worker_loses_no_request_and_no_task(
 ) -> None:
     first, second = running.webs
     addresses = [f"user{number}@example.com" for number in range(USERS)]
-    running.sink.hold(addresses[HELD])  # its sender is caught mid-send, never acknowledged
+    # The sender of this user's email is caught mid-send, never acknowledged.
+    running.deployment.mail.hold(addresses[HELD])
     stream = Stream([first, second], running.token)
     thread = threading.Thread(target=stream.run, name="request-stream", daemon=True)
     thread.start()
     # New users, each queuing its welcome email as its transaction commits, a few per second.
     code = QUEUE_TASKS.format(slug=SLUG, addresses=addresses)
-    queuing = running.start(
-        "queue-tasks", ["python", str(running.logs / "helpers" / "drive.py"), code]
+    queuing = running.deployment.start(
+        "queue-tasks", ["python", str(running.deployment.logs / "helpers" / "drive.py"), code]
     )
-    queue_log = running.logs / "queue-tasks.log"
+    queue_log = running.deployment.logs / "queue-tasks.log"
     try:
-        assert running.sink.holding.wait(WAIT), tail(queue_log)
+        assert running.deployment.mail.holding.wait(WAIT), tail(queue_log)
         held_task = wait_until(
             lambda: task_for(queue_log, addresses[HELD]), "no held task id", queue_log
         )
@@ -457,16 +386,16 @@ def test_killing_a_web_process_and_a_worker_loses_no_request_and_no_task(
     # Every task had its effect exactly once, the held one too (redelivered to the survivor).
     survivor_log = next(log for name, (_, log) in running.workers.items() if name != victim)
     wait_until(
-        lambda: all(running.sink.delivered_to(address) for address in addresses),
+        lambda: all(running.deployment.mail.delivered_to(address) for address in addresses),
         "not every welcome email was delivered",
         survivor_log,
     )
-    delivered = {address: running.sink.delivered_to(address) for address in addresses}
+    delivered = {address: running.deployment.mail.delivered_to(address) for address in addresses}
     assert delivered == dict.fromkeys(addresses, 1)
     assert f"send_welcome_email[{held_task}] succeeded" in survivor_log.read_text()
     # Every acknowledged request's effect is there.
     stored = set(
-        running.python(
+        running.deployment.python(
             f"from {SLUG}.projects.models import Project\n"
             "result = list(Project.objects.filter(name__startswith='stream-')"
             ".values_list('name', flat=True))"

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bytecode import take_bytecode
 from tests.combinations import TEMPLATE_DIR, Value
-from tests.conftest import bake_into
+from tests.conftest import EnvironmentFor, bake_into
 from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_caches
 from tests.properties import TEMPLATE_LOCK, locked_versions, project_files
 from tests.runner import GIT_ENV, Ran, git, run_bounded
@@ -412,15 +411,16 @@ def test_team_project_from_the_previous_release_takes_this_release(
     tmp_path: Path,
     git_env: dict[str, str],
     mypy_caches: Path,
-    bytecode_store: Path,
+    environment_for: EnvironmentFor,
 ) -> None:
     previous = template_repo.previous
     assert previous.commit
     project = cruft_create(template_repo, previous.commit, tmp_path / "old", git_env, combination)
     slug = project.name
+    env = git_env | environment_for(project)
 
     def run(name: str, command: list[str], timeout: float = COMMAND_TIMEOUT) -> Ran:
-        return run_bounded(command, project, git_env, timeout, tmp_path / f"{name}.log")
+        return run_bounded(command, project, env, timeout, tmp_path / f"{name}.log")
 
     def shell(name: str, script: str) -> Ran:
         return run(name, ["bash", "-euo", "pipefail", "-c", script])
@@ -430,7 +430,6 @@ def test_team_project_from_the_previous_release_takes_this_release(
     git("commit", "--quiet", "--message", f"Baked from release {previous.version}", cwd=project)
     baked = git("rev-parse", "HEAD", cwd=project).strip()
     run("sync", ["uv", "sync"]).expect_success()
-    take_bytecode(project / ".venv", bytecode_store)  # what earlier bakes compiled
     make_team_edits(project, run)
     team_added = changed_files(project, baked, "A")
     team_modified = changed_files(project, baked, "M")
@@ -465,7 +464,6 @@ def test_team_project_from_the_previous_release_takes_this_release(
     gate = gate_with_shared_caches(
         project,
         mypy_caches,
-        bytecode_store,
         lambda: run("gate", ["make", "gate"], timeout=GATE_TIMEOUT),
     )
     gate.expect_success()

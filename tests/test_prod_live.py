@@ -228,7 +228,7 @@ def output_of(process: subprocess.Popen[str]) -> str:
 
 COUNT_HITS = """
 import json, sys, time
-from {slug}.throttling import count_hit
+from {slug}.core.throttling import count_hit
 while time.time() < {start}:  # every process starts at once
     time.sleep(0.001)
 print(json.dumps([count_hit("{key}", 60) for _ in range({hits})]))

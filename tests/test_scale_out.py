@@ -327,13 +327,14 @@ def task_for(queue_log: Path, address: str) -> str | None:
     """The id of the welcome email task queued for the user with this address, once known."""
     text = queue_log.read_text()
     user = re.search(rf"^USER {re.escape(address)} (\d+)$", text, re.MULTILINE)
-    task = user and re.search(rf"^PUBLISHED (\S+) \({user[1]},\)$", text, re.MULTILINE)
+    key = re.escape(f"'welcome-email:{user[1]}')") if user else ""
+    task = user and re.search(rf"^PUBLISHED (\S+) .*{key}$", text, re.MULTILINE)
     return task[1] if task else None
 
 
 def first_to_receive(cluster: Cluster, task_id: str) -> str | None:
     """The worker that received this task first (a later one would have it redelivered)."""
-    received = re.compile(rf'"time": "([^"]+)".*send_welcome_email\[{task_id}\] received')
+    received = re.compile(rf'"time": "([^"]+)".*send_email\[{task_id}\] received')
     times = {
         name: found[1]
         for name, (_, log) in cluster.workers.items()
@@ -392,7 +393,7 @@ def test_killing_a_web_process_and_a_worker_loses_no_request_and_no_task(
     )
     delivered = {address: running.deployment.mail.delivered_to(address) for address in addresses}
     assert delivered == dict.fromkeys(addresses, 1)
-    assert f"send_welcome_email[{held_task}] succeeded" in survivor_log.read_text()
+    assert f"send_email[{held_task}] succeeded" in survivor_log.read_text()
     # Every acknowledged request's effect is there.
     stored = set(
         running.deployment.python(

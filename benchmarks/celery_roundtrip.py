@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tests.conftest import bake_into
-from tests.runner import start_in_group, stop_group
+from tests.runner import start_in_group, stop_groups
 from tests.services import free_port, redis_server
 
 WAIT = 60  # seconds for the worker to start, or for any one result
@@ -92,7 +92,7 @@ def worker(
             time.sleep(0.2)
         yield
     finally:
-        stop_group(process)
+        stop_groups([process])
 
 
 def measure(project: Path, workdir: Path, tasks: int, concurrency: int) -> dict[str, float]:

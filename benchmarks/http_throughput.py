@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.in_bake import run_in_bake, slug_of
-from tests.runner import start_in_group, stop_group
+from tests.runner import start_in_group, stop_groups
 from tests.services import free_port, postgres_server, redis_server, wait_until_listening
 
 HOST = "example.com"
@@ -182,7 +182,7 @@ def serving(
         wait_until_listening(port, process, command[0])
         yield
     finally:
-        stop_group(process)
+        stop_groups([process])
 
 
 def to_ms(value: str) -> float:

@@ -1,6 +1,7 @@
 """The benchmark's Markdown page (benchmarks/report.py): its table, its machine, where it goes."""
 
 import datetime
+import importlib
 import os
 
 from benchmarks import report
@@ -37,3 +38,13 @@ def test_page_goes_where_the_readme_links() -> None:
 
     assert report.OUTPUT == TEMPLATE_DIR / "docs" / "benchmark.md"
     assert "](docs/benchmark.md)" in readme
+
+
+def test_every_benchmark_module_imports() -> None:
+    """The benchmarks share the tests' helpers: a helper renamed in tests/ must not break them."""
+    modules = sorted(path.stem for path in (TEMPLATE_DIR / "benchmarks").glob("*.py"))
+
+    imported = [importlib.import_module(f"benchmarks.{name}").__name__ for name in modules]
+
+    assert "benchmarks.http_throughput" in imported
+    assert len(imported) == len(modules)

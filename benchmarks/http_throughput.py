@@ -179,7 +179,7 @@ def serving(
 ) -> Iterator[None]:
     process = start_in_group(command, cwd, env, log)
     try:
-        wait_until_listening(port, process, command[0])
+        wait_until_listening(port, process, command[0], log)
         yield
     finally:
         stop_groups([process])

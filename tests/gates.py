@@ -5,6 +5,7 @@ Used by the covering set's gates (test_gate.py) and by the updated project's gat
 """
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -20,6 +21,18 @@ GATE_TIMEOUT = 20 * 60
 PYTEST_PASSED = re.compile(r"^=+ (?:.*, )?[1-9]\d* passed\b.* in .*=+$", re.MULTILINE)
 
 
+def models_modules(project: Path) -> str:
+    """A short name for the set of the project's models modules. Only bakes that have the same set
+    share a mypy cache: django-stubs' plugin reads each app's models module from the cache, and a
+    cache from a bake with core/models.py (Celery's) made mypy look for it in a bake without."""
+    found = sorted(
+        str(path.relative_to(project))
+        for path in project.glob("*/**/models.py")
+        if ".venv" not in path.parts
+    )
+    return hashlib.sha256("\n".join(found).encode()).hexdigest()[:12]
+
+
 def gate_with_shared_caches(project: Path, mypy_caches: Path, make_gate: Callable[[], Ran]) -> Ran:
     """Run `make_gate` with the mypy cache an earlier gate on the same Python left, if any; once
     it passes, offer this bake's mypy cache to later bakes.
@@ -27,10 +40,11 @@ def gate_with_shared_caches(project: Path, mypy_caches: Path, make_gate: Callabl
     mypy spends most of its time in the type stubs of Django and DRF, the same in every bake.
     A copy of another bake's cache is safe: mypy re-checks every module whose source or
     dependencies differ (it compares contents, not only paths and times), and reuses the rest.
-    The first gate to pass on each Python offers its cache to the later ones, across workers.
+    The first gate to pass on each Python and set of models modules offers its cache to the later
+    ones, across workers.
     """
     python_version = (project / ".python-version").read_text(encoding="utf-8").strip()
-    seed = mypy_caches / python_version
+    seed = mypy_caches / f"{python_version}-{models_modules(project)}"
     if seed.is_dir():
         shutil.copytree(seed, project / ".mypy_cache")
     gate = make_gate()

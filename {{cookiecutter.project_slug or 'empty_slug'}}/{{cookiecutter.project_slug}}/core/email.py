@@ -22,7 +22,7 @@ def send_after_commit(message: EmailMessage, *, once_key: str = "") -> None:
 {%- else %}
 
     Sent in-process: a failure is logged, not raised, since the request's work is committed.
-    `once_key` guards a worker's redeliveries (the use_celery option); in-process, it sends once.
+    `once_key` guards against a task queue's redeliveries; sent in-process, an email leaves once.
     """
     del once_key
     transaction.on_commit(message.send, robust=True)

@@ -11,17 +11,18 @@ from django.db import transaction
 
 def send_after_commit(message: EmailMessage, *, once_key: str = "") -> None:
     """Send `message` once the current transaction commits (at once outside one), never if it
-    rolls back: no email about a change that did not happen, and no page waits for the server.
+    rolls back: no email about a change that did not happen.
 {%- if cookiecutter.use_celery %}
 
-    A worker sends it (core/tasks.py), retrying while the mail server is unreachable; with a
-    `once_key`, once however often the task runs. Plain text: task arguments are JSON.
+    A worker sends it (core/tasks.py), so no page waits for the mail server, retrying while it
+    is unreachable; with a `once_key`, once however often the task runs. Plain text: task
+    arguments are JSON.
     """
     subject, body = str(message.subject), str(message.body)
     enqueue_on_commit(send_email, subject, body, message.from_email, message.to, once_key)
 {%- else %}
 
-    Sent in-process: a failure is logged, not raised, since the request's work is committed.
+    Sent in-process, by the request: a failure is logged, not raised, since its work committed.
     `once_key` guards against a task queue's redeliveries; sent in-process, an email leaves once.
     """
     del once_key

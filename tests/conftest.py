@@ -193,9 +193,10 @@ def run_hook(tmp_path_factory: pytest.TempPathFactory) -> RunHook:
 # module's deployment starts once, and each covering-set bake (a class in test_gate.py) is gated
 # once. xdist hands the scopes out in collection order (--no-loadscope-reorder), which this hook
 # sets: first the gates of the defaults on each Python (each leaves its mypy cache for the later
-# gates on its Python, tests/gates.py), then the modules below, longest first, so that no long
-# scope is handed out last, keeping one worker busy after the other has finished. The four
-# deployments take 35 to 60 s each; the rest take seconds and fill in at the end.
+# gates with its Python and models modules, tests/gates.py), then the modules below, longest
+# first, so that no long scope is handed out last, keeping one worker busy after the other has
+# finished. The four deployments take 35 to 60 s each; the rest take seconds and fill in at the
+# end.
 LONGEST_FIRST = (
     "tests/test_update.py",
     "tests/test_gate.py",

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import hmac
 import http.client
+import inspect
 import itertools
 import json
 import re
@@ -249,9 +250,9 @@ def deployment(
 # Gives the only user an authenticator app and recovery codes through allauth's accounts API, as
 # an app enrols (log in, re-authenticate, the secret, its code, the codes, log out), in a process
 # of its own where staff need no second factor yet; writes the secret and the codes to the file
-# that ENROLMENT_FILE names.
+# that ENROLMENT_FILE names. It runs after totp_code() below (enrolment_script()).
 ENROL_SUPERUSER = """
-import base64, hmac, json, os, struct, time
+import json, os, time
 from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -277,9 +278,7 @@ call("POST", "/auth/login", {user.USERNAME_FIELD: user.get_username(), "password
 call("POST", "/auth/reauthenticate", {"password": password})
 secret = call("GET", "/account/authenticators/totp", expect=404)["meta"]["secret"]
 time.sleep(1.1 if time.time() % 30 > 29 else 0)  # a code of the period the server will check in
-digest = hmac.digest(base64.b32decode(secret), struct.pack(">Q", int(time.time()) // 30), "sha1")
-value = struct.unpack(">I", digest[digest[-1] & 15:][:4])[0] & 0x7FFFFFFF
-call("POST", "/account/authenticators/totp", {"code": f"{value % 1_000_000:06d}"})
+call("POST", "/account/authenticators/totp", {"code": totp_code(secret)})
 codes = call("GET", "/account/authenticators/recovery-codes")["data"]["unused_codes"]
 call("DELETE", "/auth/session", expect=401)  # logged out: no session of its own left behind
 Path(os.environ["ENROLMENT_FILE"]).write_text(json.dumps({"secret": secret, "codes": codes}))
@@ -293,6 +292,12 @@ def totp_code(secret: str, at: float | None = None) -> str:
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 1_000_000:06d}"
+
+
+def enrolment_script() -> str:
+    """ENROL_SUPERUSER with the test's own totp_code(), so that both compute codes alike."""
+    imports = "import base64, hashlib, hmac, struct, time\n"
+    return imports + inspect.getsource(totp_code) + ENROL_SUPERUSER
 
 
 def fresh_totp_code(secret: str, margin: float = 10.0) -> str:
@@ -377,7 +382,7 @@ def deployed(
         ):
             live.run(command).expect_success()
         authenticators = live.logs / "superuser-authenticators.json"
-        enrol = [*manage, "shell", "--command", ENROL_SUPERUSER, "--no-imports"]
+        enrol = [*manage, "shell", "--command", enrolment_script(), "--no-imports"]
         enrolling = {"ENROLMENT_FILE": str(authenticators), "DJANGO_STAFF_REQUIRE_MFA": "false"}
         live.run(enrol, **enrolling).expect_success()
         enrolled = json.loads(authenticators.read_text())

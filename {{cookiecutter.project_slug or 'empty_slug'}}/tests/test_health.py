@@ -52,8 +52,7 @@ def test_readiness_checks_the_database_and_the_cache() -> None:
 
 @pytest.mark.django_db
 def test_not_ready_when_the_cache_is_down(client: Client, settings: Settings) -> None:
-    backend = "django.core.cache.backends.redis.RedisCache"
-    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": DOWN_REDIS}}
+    settings.CACHES = {"default": {**settings.REDIS_CACHE, "LOCATION": DOWN_REDIS}}
 
     response = client.get(reverse("health-readiness"))
 

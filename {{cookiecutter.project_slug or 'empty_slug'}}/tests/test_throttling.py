@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import fakeredis
 import pytest
 from django.urls import reverse
+from django_redis import get_redis_connection
 from pytest_django import Settings
-from redis import Redis
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -48,7 +48,7 @@ def redis(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[faker
     server = fakeredis.FakeRedis()
     settings.REDIS_URL = "redis://throttle-tests/0"
     counter = server.register_script(throttling.COUNT_HIT)
-    monkeypatch.setattr(throttling, "hit_counter", lambda _url: counter)
+    monkeypatch.setattr(throttling, "hit_counter", lambda: counter)
     yield server
     server.flushall()
 
@@ -145,12 +145,17 @@ def test_a_rate_of_none_turns_a_throttle_off(monkeypatch: pytest.MonkeyPatch) ->
     assert codes == [200] * 70  # over the default rate (60 a minute), under none
 
 
-def test_a_process_keeps_one_redis_client_that_never_waits_long() -> None:
-    url = "redis://127.0.0.1:1/0"  # nothing is sent: a client connects on first use
+def test_the_counters_share_the_caches_redis_client_that_never_waits_long(
+    settings: Settings,
+) -> None:
+    # nothing is sent: a client connects on first use
+    settings.CACHES = {"default": {**settings.REDIS_CACHE, "LOCATION": "redis://127.0.0.1:1/0"}}
+    throttling.hit_counter.cache_clear()
 
-    counter = throttling.hit_counter(url)
+    counter = throttling.hit_counter()
 
-    assert throttling.hit_counter(url) is counter
-    assert isinstance(counter.registered_client, Redis)
+    assert throttling.hit_counter() is counter
+    assert counter.registered_client is get_redis_connection()
     options = counter.registered_client.connection_pool.connection_kwargs
     assert options["socket_timeout"] == options["socket_connect_timeout"] == 2
+    throttling.hit_counter.cache_clear()  # the next test's cache is another

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config import json_logging
 
 from .base import *  # noqa: F403
-from .base import LOGGING, REST_FRAMEWORK, env
+from .base import LOGGING, REDIS_CACHE, REST_FRAMEWORK, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
@@ -19,9 +19,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 ADMIN_URL = env("DJANGO_ADMIN_URL")
 REDIS_URL = env("REDIS_URL")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
-}
+CACHES = {"default": {**REDIS_CACHE, "LOCATION": REDIS_URL}}
 
 if env.bool("DJANGO_DEBUG", default=False):
     raise ImproperlyConfigured("DJANGO_DEBUG is on: production never runs in debug mode; unset it.")

@@ -10,12 +10,13 @@ Without REDIS_URL (development, tests) the counters live in Django's cache of th
 import functools
 from typing import TYPE_CHECKING
 
-import redis
 from django.conf import settings
 from django.core.cache import cache
+from django_redis import get_redis_connection
 from rest_framework import throttling
 
 if TYPE_CHECKING:  # DRF's views import the throttle classes: importing them here would loop
+    from redis import Redis
     from redis.commands.core import Script
     from rest_framework.request import Request
     from rest_framework.views import APIView
@@ -30,16 +31,16 @@ return count
 
 
 @functools.cache
-def hit_counter(url: str) -> "Script":
-    """One client per process, made on first use (after gunicorn forked the worker)."""
-    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+def hit_counter() -> "Script":
+    """The script on the cache's Redis client, which django-redis keeps for the process."""
+    client: Redis = get_redis_connection()
     return client.register_script(COUNT_HIT)
 
 
 def count_hit(key: str, window_seconds: int) -> int:
     """Add one to the window's counter and return the count so far."""
     if settings.REDIS_URL:
-        return int(hit_counter(settings.REDIS_URL)(keys=[key], args=[window_seconds]))
+        return int(hit_counter()(keys=[key], args=[window_seconds]))
     cache.add(key, 0, window_seconds)
     return cache.incr(key)
 

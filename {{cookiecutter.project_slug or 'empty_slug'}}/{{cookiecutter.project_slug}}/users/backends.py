@@ -1,0 +1,21 @@
+"""The one authentication backend: allauth's log-in, and each request's user read in one raw query.
+
+Every request that carries a session or a session token reads its user. The ORM's `get(pk=...)`
+spends more CPU composing that SELECT than sending it; a raw query (documented, and turned into
+a User with the database's own conversions) costs about 40 % less (benchmarks/http_throughput).
+"""
+
+from typing import Any
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+
+from .models import User
+
+# The columns and table that `User.objects.get(pk=user_id)` reads.
+USER_BY_ID = f"SELECT * FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608  # no user input
+
+
+class AuthenticationBackend(AllauthBackend):  # type: ignore[misc]  # untyped
+    def get_user(self, user_id: Any) -> User | None:
+        user = next(iter(User.objects.raw(USER_BY_ID, [user_id])), None)
+        return user if user is not None and self.user_can_authenticate(user) else None

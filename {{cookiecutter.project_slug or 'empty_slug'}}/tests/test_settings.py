@@ -65,7 +65,7 @@ def test_prod_uses_the_environment() -> None:
 
     assert prod["ALLOWED_HOSTS"] == ["{{ cookiecutter.domain_name }}"]
     assert prod["DATABASES"]["default"]["ENGINE"] == "django.db.backends.postgresql"
-    assert prod["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
+    assert prod["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is False
     assert prod["CACHES"]["default"]["LOCATION"] == PROD_ENV["REDIS_URL"]
     assert prod["ADMIN_URL"] == "staff-area/"
 

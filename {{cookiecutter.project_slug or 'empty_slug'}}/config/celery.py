@@ -1,13 +1,11 @@
-"""The Celery app: configured from the CELERY_* Django settings; finds each app's tasks.py.
-
-Production settings unless DJANGO_SETTINGS_MODULE says otherwise, like config/wsgi.py: a
-production install has no dev dependencies, so a worker must never start on dev settings.
-"""
+"""The Celery app: configured from the CELERY_* Django settings; finds each app's tasks.py."""
 
 import os
 
 from celery import Celery, signals
 
+# Production settings unless told otherwise, like config/wsgi.py: a production install has no
+# dev dependencies, so a worker must never start on dev settings.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
 app = Celery("{{ cookiecutter.project_slug }}")

@@ -1,8 +1,6 @@
 """Gunicorn's settings in production: `gunicorn --config python:config.gunicorn config.wsgi`.
-
-Each name is a gunicorn setting (https://gunicorn.org/reference/settings/). The numbers come
-from the environment, so one image fits machines of every size.
-"""
+Each name is a gunicorn setting (https://gunicorn.org/reference/settings/); the numbers come from
+the environment, so one image fits machines of every size."""
 
 import os
 

@@ -1,8 +1,5 @@
-"""One JSON object per log line on stdout, for the platform's log collector.
-
-Production's Django logging (config/settings/prod.py) and gunicorn's own logs (config/gunicorn.py)
-share these, so every line the service writes parses the same way.
-"""
+"""One JSON object per log line on stdout, for the platform's log collector: production's Django
+logging (settings/prod.py) and gunicorn's (config/gunicorn.py) share these, so all lines parse."""
 
 FORMATTERS = {
     "json": {

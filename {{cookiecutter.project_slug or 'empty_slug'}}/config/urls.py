@@ -1,5 +1,5 @@
-"""Top-level URLs: a home page, the admin at its configured path, the account pages and their
-API, the project's API under /api/, health."""
+"""Top-level URLs: the site's pages, the admin, the accounts API and health; the API's own are in
+config/api_urls.py."""
 
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings

@@ -68,7 +68,7 @@ def test_a_worker_reserves_one_task_at_a_time() -> None:
 
 
 def test_messages_and_results_are_json_only() -> None:
-    assert app.conf.accept_content == ["json"]
+    assert list(app.conf.accept_content) == ["json"]
     assert app.conf.task_serializer == "json"
     assert app.conf.result_serializer == "json"
 

@@ -1,7 +1,5 @@
 """Settings shared by every environment: dev, test and prod import them and change what differs.
-
-https://docs.djangoproject.com/en/6.1/ref/settings/
-"""
+https://docs.djangoproject.com/en/6.1/ref/settings/"""
 
 {% if cookiecutter.use_celery -%}
 import tempfile
@@ -107,7 +105,6 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}?transaction_mode=IMMEDIATE"
     ),
 }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Lazy fetches of related objects: fetch for all peers at once in prod, raise in dev and tests
 # (core/fetching.py).
 RAISE_ON_LAZY_FETCH = False
@@ -124,14 +121,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{name}"}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
-    )
-] + [{"NAME": "{{ cookiecutter.project_slug }}.users.validators.MaximumLengthValidator"}]
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "{{ cookiecutter.project_slug }}.users.validators.MaximumLengthValidator"},
+]
 
 # Accounts: django-allauth (https://docs.allauth.org/) for log-in, password reset and change,
 # TOTP MFA with recovery codes and the list of a user's sessions; pages under /accounts/.
@@ -326,12 +321,10 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True  # an in-process task raises its error where it was queued
-# JSON only: reading a message can never run code (pickle can), and any language can read it.
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
+# Messages and results are JSON only, as by Celery's defaults (accept_content, task_serializer,
+# result_serializer): reading one can never run code (pickle can), and any language can read it.
+# Results expire after a day (result_expires): they are for whoever waits on them, not an archive.
 CELERY_TIMEZONE = "UTC"
-CELERY_RESULT_EXPIRES = 24 * 60 * 60  # results are for whoever waits on them, not an archive
 # A stuck task gets SoftTimeLimitExceeded after 60 s to clean up; its process is killed at 90 s.
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90

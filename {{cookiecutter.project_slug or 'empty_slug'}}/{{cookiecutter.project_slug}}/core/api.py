@@ -8,11 +8,7 @@ from rest_framework.response import Response
 
 
 class ApiDocsView(SpectacularSwaggerView):
-    """Swagger UI whose inline script and style carry the request's CSP nonce (api_docs.html).
-
-    drf-spectacular relaxes Cross-Origin-Opener-Policy on this page for OAuth2 pop-ups; this
-    API signs in with tokens, so the page keeps the site's policy.
-    """
+    """Swagger UI whose inline script and style carry the request's CSP nonce (api_docs.html)."""
 
     template_name = "api_docs.html"
 
@@ -20,5 +16,7 @@ class ApiDocsView(SpectacularSwaggerView):
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
+        # drf-spectacular relaxes this header here for OAuth2 pop-ups; this API signs in with
+        # tokens, so the page keeps the site's policy.
         response.headers.pop("Cross-Origin-Opener-Policy", None)
         return response

@@ -1,41 +1,39 @@
-"""Bad input is the client's error: a 400 in the format of the API it was for, never a 500.
+"""Bad input is the client's error: a 400 in the format of the API it was for, never a 500."""
 
-allauth's API parses its JSON bodies itself: a body nested too deep or a number too long escaped
-it as a 500, and `NaN` passed as a number. Its bodies are parsed here first, as strictly as
-core/parsers.py parses the project's API's. And a number beyond the database's integers makes
-SQLite's driver raise OverflowError (PostgreSQL finds no row), even in a form that validated it.
-"""
-
-import json
 from collections.abc import Callable
+from io import BytesIO
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
+from rest_framework.exceptions import ParseError
 
-ACCOUNTS_API = "/_allauth/"  # config/urls.py
+from .parsers import JSONParser
+
+ACCOUNTS_API = "/_allauth/"  # allauth's API (config/urls.py)
 NOT_JSON = "The request body is not valid JSON."
 OUT_OF_RANGE = "A number in the request is out of range."
 
 
-def reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON number")
+def accounts_api_error(status: int, code: str, message: str) -> JsonResponse:
+    """An error answer in the format of allauth's API, never cached as allauth's own."""
+    body = {"status": status, "errors": [{"code": code, "message": message}]}
+    response = JsonResponse(body, status=status)
+    add_never_cache_headers(response)
+    return response
 
 
 def is_valid_json(body: bytes) -> bool:
     try:
-        json.loads(body.decode(), parse_constant=reject_constant)
-    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
+        JSONParser().parse(BytesIO(body))
+    except ParseError:
         return False
     return True
 
 
 def bad_request(request: HttpRequest, message: str) -> JsonResponse:
-    if request.path.startswith(ACCOUNTS_API):  # allauth's error format
-        error = {"code": "invalid", "message": message}
-        response = JsonResponse({"status": 400, "errors": [error]}, status=400)
-        add_never_cache_headers(response)  # as allauth's own answers
-        return response
-    return JsonResponse({"detail": message}, status=400)  # DRF's
+    if request.path.startswith(ACCOUNTS_API):
+        return accounts_api_error(400, "invalid", message)
+    return JsonResponse({"detail": message}, status=400)  # DRF's format
 
 
 class BadInputMiddleware:
@@ -43,6 +41,9 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # allauth's API parses its JSON bodies itself: a body nested too deep or a number too
+        # long escaped it as a 500, and `NaN` passed as a number. Parse them here first, with
+        # the project's API's parser.
         if (
             request.path.startswith(ACCOUNTS_API)
             and request.method != "GET"
@@ -53,6 +54,8 @@ class BadInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # A number beyond the database's integers makes SQLite's driver raise OverflowError
+        # (PostgreSQL finds no row), even in a form that validated it.
         if isinstance(exception, OverflowError):
             return bad_request(request, OUT_OF_RANGE)
         return None

@@ -12,12 +12,10 @@ from {{ cookiecutter.project_slug }}.core.fetching import FetchPolicyManager
 
 class IdempotencyKeyManager(FetchPolicyManager["IdempotencyKey"]):
     def run_once(self, key: str, effect: Callable[[], object]) -> bool:
-        """Run `effect` unless a run with this key committed before; return whether it ran.
-
-        The key is inserted in the transaction that runs the effect: if the effect fails, both
-        roll back and the next run tries again; a concurrent run waits on the unique index, then
-        skips. An effect outside the database (an email) happens twice only if the process dies
-        between the effect and the commit."""
+        """Run `effect` unless a run with this key committed before; return whether it ran."""
+        # The key commits with the effect: if the effect fails, both roll back and the next run
+        # tries again; a concurrent run waits on the unique index, then skips. An effect outside
+        # the database (an email) happens twice only if the process dies before the commit.
         with transaction.atomic():
             _, created = self.get_or_create(key=key)
             if created:

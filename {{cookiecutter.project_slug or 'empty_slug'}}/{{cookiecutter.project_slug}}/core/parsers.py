@@ -1,8 +1,5 @@
-"""The API's JSON parser: DRF's, with a body nested too deep for Python's parser answered 400.
-
-DRF answers 400 to invalid JSON, invalid UTF-8, `NaN` and numbers too long to convert (each a
-ValueError), but a RecursionError (thousands of nested brackets) escaped it as a 500.
-"""
+"""The API's JSON parser: DRF's, which answers 400 to invalid JSON, `NaN` and numbers too long
+(each a ValueError), and now to a body nested too deep too (a RecursionError, once a 500)."""
 
 from collections.abc import Mapping
 from typing import IO, Any

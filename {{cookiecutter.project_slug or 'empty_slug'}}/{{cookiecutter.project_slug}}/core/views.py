@@ -8,7 +8,6 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:  # noqa: ARG
 
 
 def feature_left_off(request: HttpRequest, client: str) -> JsonResponse:  # noqa: ARG001
-    """An endpoint of allauth's API for a feature this project does not use: 404 in allauth's
-    format. (allauth 65 serves its phone endpoint without phone numbers, and answers some calls
-    to it with a server error.)"""
+    """allauth's phone endpoint, for a feature this project leaves off: 404 in allauth's format
+    (allauth 65 serves it anyway, and answers some calls to it with a server error)."""
     return JsonResponse({"status": 404}, status=404)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.forms import ModelForm
 from django.http import HttpRequest
 {%- if cookiecutter.username_type == "email" %}
@@ -7,8 +8,19 @@ from django.utils.translation import gettext_lazy as _
 {%- endif %}
 
 from . import services
-from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import User
+
+
+# Django's user forms are bound to auth.User; these bind them to our model.
+class UserAdminCreationForm(AdminUserCreationForm[User]):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = (User.USERNAME_FIELD,)
+
+
+class UserAdminChangeForm(UserChangeForm[User]):
+    class Meta(UserChangeForm.Meta):
+        model = User
 
 
 @admin.register(User)

@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class UsersConfig(AppConfig):
     name = "{{ cookiecutter.project_slug }}.users"
-    verbose_name = "Users"
 
     def ready(self) -> None:
         # Connect their receivers, once apps are ready.

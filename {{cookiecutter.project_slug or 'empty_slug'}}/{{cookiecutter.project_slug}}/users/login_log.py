@@ -1,8 +1,5 @@
-"""Every log-in, successful or failed, in the log: which account, from which address.
-
-Django sends these signals for the site, the admin and the accounts API alike; the password is
-never among what is logged. The adapter logs a log-in refused during a lockout the same way.
-"""
+"""Every log-in, successful or failed, in the log: which account, from which address, never the
+password. Django sends these signals for the site, the admin and the accounts API alike."""
 
 import logging
 from typing import Any
@@ -32,7 +29,6 @@ def log_login(request: HttpRequest | None, user: User, **kwargs: Any) -> None:
 
 
 def attempt(credentials: dict[str, Any], request: HttpRequest | None) -> str:
-    """A log-in attempt as the log names it: the login tried, and from where."""
     login = credentials.get("email") or credentials.get("username")
     return f"{login!r} from {client_ip(request)}"
 

@@ -13,8 +13,6 @@ if TYPE_CHECKING:
 
 
 class UserManager(FetchPolicyManager["User"], BaseUserManager["User"]):
-    """Users log in with their email address; there is no username."""
-
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> "User":

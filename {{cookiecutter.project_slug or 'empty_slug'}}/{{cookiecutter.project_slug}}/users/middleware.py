@@ -21,12 +21,8 @@ class StaffMFAMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         # The account pages (config/urls.py: enrolment, the code prompt, log-out) stay open.
-        if (
-            not settings.STAFF_REQUIRE_MFA
-            or not user.is_authenticated
-            or not user.is_staff
-            or request.path.startswith("/accounts/")
-        ):
+        exempt = request.path.startswith("/accounts/") or not settings.STAFF_REQUIRE_MFA
+        if exempt or not user.is_authenticated or not user.is_staff:
             return self.get_response(request)
         if not user.has_second_factor():
             messages.warning(request, "Staff accounts need a second factor: set one up.")

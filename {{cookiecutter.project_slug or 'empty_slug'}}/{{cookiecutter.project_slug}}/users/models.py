@@ -37,14 +37,10 @@ class User(AbstractUser):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.get_username()
-
     def has_second_factor(self) -> bool:
         """An authenticator app or a passkey (recovery codes back those up, they are not one)."""
         factors = Authenticator.objects.filter(user=self)
-        has_one: bool = factors.exclude(type=Authenticator.Type.RECOVERY_CODES).exists()
-        return has_one
+        return bool(factors.exclude(type=Authenticator.Type.RECOVERY_CODES).exists())
 
     def end_sessions(self, *, keep: str | None = None) -> None:
         """Log out everywhere: every browser session and API session token (allauth's

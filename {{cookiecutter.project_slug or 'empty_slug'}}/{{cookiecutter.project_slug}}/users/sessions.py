@@ -16,10 +16,8 @@ from .models import User
 @receiver(authenticator_added, dispatch_uid="end_sessions_on_authenticator_added")
 @receiver(authenticator_removed, dispatch_uid="end_sessions_on_authenticator_removed")
 def end_other_sessions(request: HttpRequest, user: User, **kwargs: Any) -> None:
-    """Keep only the session that made the change (a reset makes it from a logged-out one).
-
-    An app's request names its session in X-Session-Token (the session's key, with allauth's
-    session-token strategy): allauth may send these signals once the transaction commits, after
-    the request's session was put back to its own, empty one.
-    """
+    """Keep only the session that made the change (a reset makes it from a logged-out one)."""
+    # allauth may send these signals once the transaction commits, after the request's session
+    # was put back to its own, empty one: an app's request names its session (the key) in
+    # X-Session-Token.
     user.end_sessions(keep=request.session.session_key or request.headers.get("X-Session-Token"))

@@ -1,8 +1,5 @@
-"""`manage.py demo_data` (run by `make demo`): something to sign in with and look at.
-
-Idempotent: each row is found by its natural key and created only when missing, so a second run
-changes nothing, not even a password you changed since. Development only: the password is public.
-"""
+"""`manage.py demo_data` (run by `make demo`): something to sign in with and look at, in
+development only (the password is public)."""
 
 from typing import Any
 
@@ -23,7 +20,6 @@ PEOPLE = [("staff", True), ("ada", False), ("grace", False)]
 
 
 def account(name: str) -> dict[str, str]:
-    """The fields that identify a demo account: its login first."""
 {%- if cookiecutter.username_type == "email" %}
     return {"email": f"{name}@example.com"}
 {%- else %}
@@ -55,16 +51,15 @@ class Command(BaseCommand):
         self.report(users)
 
     def user(self, name: str, *, staff: bool) -> User:
+        # Each row is created only when missing, so a second run changes nothing, not even a
+        # password you changed since.
         existing = User.objects.filter(**{f"{User.USERNAME_FIELD}__iexact": login_of(name)})
         if user := existing.first():
             return user
         self.created += 1
+        staff_flags: dict[str, Any] = {"is_staff": staff, "is_superuser": staff}
         return User.objects.create_user(
-            **account(name),
-            password=DEMO_PASSWORD,
-            first_name=name.title(),
-            is_staff=staff,
-            is_superuser=staff,
+            **account(name), password=DEMO_PASSWORD, first_name=name.title(), **staff_flags
         )
 
     def report(self, users: dict[str, User]) -> None:

@@ -13,6 +13,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -207,13 +208,16 @@ def test_logs_are_json_lines(server: Server) -> None:
 # --- The hot path: throttling in Redis, PostgreSQL connections --------------------------------
 
 
-def python_in(server: Server, code: str) -> subprocess.Popen[str]:
-    """Start `code` in the deployment's Python, with its production environment and Django."""
+def python_in(
+    server: Server, code: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """Start `code` in the deployment's Python, with its production environment (or `env`) and
+    Django."""
     setup = "import django; django.setup()\n"
     return subprocess.Popen(
         ["uv", "run", "--no-dev", "python", "-c", setup + code],
         cwd=server.project,
-        env=server.env,
+        env=env or server.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -280,7 +284,7 @@ CONNECTIONS = """
 import json, time
 import psycopg
 from django.core.signals import request_finished, request_started
-from django.db import connection
+from django.db import OperationalError, connection
 
 def request():
     # What a request does with the connection: Django's signals around two queries.
@@ -290,6 +294,8 @@ def request():
             cursor.execute("SELECT pg_backend_pid()")
             cursor.execute("SELECT pg_backend_pid()")
             return cursor.fetchone()[0]
+    except OperationalError:
+        return "failed"
     finally:
         request_finished.send(sender=None)
 
@@ -312,26 +318,44 @@ reused = list(statements)
 
 terminate(second)
 statements.clear()
-third = request()  # the health check finds it dead: a new connection serves this request
+third = request()  # on the dead connection
 replaced = list(statements)
-print(json.dumps([first, second, third, reused, replaced]))
+fourth = request()
+print(json.dumps([first, second, third, fourth, reused, replaced]))
 """
 
 
-def test_a_reused_database_connection_is_checked_once_per_request_and_replaced_when_dead(
+def connections_report(server: Server, health_checks: str) -> list[Any]:
+    code = CONNECTIONS.format(url=server.env["DATABASE_URL"])
+    env = server.env | {"DJANGO_CONN_HEALTH_CHECKS": health_checks}
+    report: list[Any] = json.loads(output_of(python_in(server, code, env)))
+    return report
+
+
+def test_a_dropped_database_connection_fails_one_request_then_is_replaced(
     server: Server,
 ) -> None:
-    """Django's CONN_HEALTH_CHECKS (production settings): before the first query of a request
-    on a reused connection, one `SELECT 1`; a connection the server dropped is replaced there,
-    without failing the request (https://docs.djangoproject.com/en/6.1/ref/databases/)."""
-    code = CONNECTIONS.format(url=server.env["DATABASE_URL"])
+    """Production's default, without health checks: a reused connection costs no query of its
+    own; one the server dropped fails the request on it, and Django replaces it for the next."""
+    first, second, third, fourth, reused, _ = connections_report(server, "false")
 
-    report = output_of(python_in(server, code))
-
-    first, second, third, reused, replaced = json.loads(report)
     assert first == second  # one connection, kept between requests (CONN_MAX_AGE)
+    assert reused == ["SELECT pg_backend_pid()", "SELECT pg_backend_pid()"]
+    assert third == "failed"
+    assert fourth not in (second, "failed")
+
+
+def test_with_health_checks_a_dropped_connection_is_replaced_without_failing_a_request(
+    server: Server,
+) -> None:
+    """DJANGO_CONN_HEALTH_CHECKS=true (Django's CONN_HEALTH_CHECKS): before the first query of a
+    request on a reused connection, one `SELECT 1`; a connection the server dropped is replaced
+    there (https://docs.djangoproject.com/en/6.1/ref/databases/)."""
+    first, second, third, _, reused, replaced = connections_report(server, "true")
+
+    assert first == second
     assert reused == ["SELECT 1", "SELECT pg_backend_pid()", "SELECT pg_backend_pid()"]
-    assert third != second  # the dead connection was replaced...
+    assert third not in (second, "failed")  # the dead connection was replaced...
     assert replaced[0] == "SELECT 1"  # ...when the health check failed on it, once
     assert replaced.count("SELECT 1") == 1  # (a new connection first sets its time zone)
     assert replaced[-2:] == ["SELECT pg_backend_pid()", "SELECT pg_backend_pid()"]

@@ -308,7 +308,6 @@ SPECTACULAR_SETTINGS = {
     # Docs assets come from drf-spectacular-sidecar, not a CDN: works offline and under CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 {%- if cookiecutter.use_celery %}
 

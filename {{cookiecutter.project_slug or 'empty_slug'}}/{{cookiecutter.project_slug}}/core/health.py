@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -22,8 +22,8 @@ TIMEOUT = 2.0  # seconds for all checks together: give probes a timeout above it
 
 
 def check_database() -> None:
-    # Each check runs in a thread of its own, and so on a connection of its own: close it.
-    connection = connections[DEFAULT_DB_ALIAS]
+    # Each check runs in a thread of its own, and so on a connection of its own (`connection` is
+    # the current thread's): close it.
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -1,10 +1,11 @@
-"""Gunicorn's settings in production: `gunicorn --config python:config.gunicorn config.wsgi`.
-Each name is a gunicorn setting (https://gunicorn.org/reference/settings/); the numbers come from
-the environment, so one image fits machines of every size."""
+"""Gunicorn's settings in production: `gunicorn --config python:config.gunicorn config.wsgi`."""
 
 import os
 
 from config import json_logging
+
+# Each name is a gunicorn setting (https://gunicorn.org/reference/settings/); the numbers come from
+# the environment, so one image fits machines of every size.
 
 # All interfaces: let only the TLS-terminating proxy in front reach this port.
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")

@@ -1,5 +1,4 @@
-"""`manage.py demo_data` (run by `make demo`): something to sign in with and look at, in
-development only (the password is public)."""
+"""`manage.py demo_data` (run by `make demo`): something to sign in with and look at."""
 
 from typing import Any
 

@@ -192,11 +192,9 @@ HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE_SECONDS", default=14 * 24 * 60 * 60)
 
-# Internationalisation
-LANGUAGE_CODE = "en-us"
+# Internationalisation: Django's defaults (LANGUAGE_CODE "en-us", USE_I18N, and USE_TZ: aware
+# datetimes, stored in UTC), shown in this time zone.
 TIME_ZONE = "{{ cookiecutter.timezone }}"
-USE_I18N = True
-USE_TZ = True
 
 # Static and media files
 STATIC_URL = "static/"

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 
 
 class StaffMFAMiddleware:
-    """Send staff without an authenticator to enrol one; the admin wants a code-confirmed session."""
+    """Staff without an authenticator enrol one; the admin wants a session confirmed with a code."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

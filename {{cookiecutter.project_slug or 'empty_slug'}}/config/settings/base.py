@@ -231,18 +231,20 @@ ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@{{ cookiecutter.domain_name }}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Cache: Redis when REDIS_URL is set, otherwise Django's default, per-process memory. django-redis,
-# not Django's own Redis backend, which builds a client for every operation: it keeps one per
-# process (a session read costs about 60 % less CPU), and lends it to the throttles
-# (core/throttling.py).
+# Cache: Redis when REDIS_URL is set, otherwise per-process memory. django-redis, not Django's
+# own Redis backend, which builds a client for every operation: it keeps one per process (a
+# session read costs about 60 % less CPU), and lends it to the throttles (core/throttling.py).
 REDIS_URL = env("REDIS_URL", default="")
 REDIS_CACHE = {
     "BACKEND": "django_redis.cache.RedisCache",
     "LOCATION": REDIS_URL,
     "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},  # fail fast when Redis is down
 }
-if REDIS_URL:
-    CACHES = {"default": REDIS_CACHE}
+CACHES = {
+    "default": (
+        REDIS_CACHE if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+}
 
 # Logging to stdout, where the platform collects it; prod writes one JSON object per line.
 LOGGING = {

@@ -10,7 +10,6 @@ from rest_framework.exceptions import ParseError
 from .parsers import JSONParser
 
 ACCOUNTS_API = "/_allauth/"  # allauth's API (config/urls.py)
-NOT_JSON = "The request body is not valid JSON."
 OUT_OF_RANGE = "A number in the request is out of range."
 
 
@@ -20,12 +19,6 @@ def accounts_api_error(status: int, code: str, message: str) -> JsonResponse:
     response = JsonResponse(body, status=status)
     add_never_cache_headers(response)
     return response
-
-
-def bad_request(request: HttpRequest, message: str) -> JsonResponse:
-    if request.path.startswith(ACCOUNTS_API):
-        return accounts_api_error(400, "invalid", message)
-    return JsonResponse({"detail": message}, status=400)  # DRF's format
 
 
 class BadInputMiddleware:
@@ -40,12 +33,14 @@ class BadInputMiddleware:
             try:
                 JSONParser().parse(BytesIO(request.body))
             except ParseError:
-                return accounts_api_error(400, "invalid", NOT_JSON)
+                return accounts_api_error(400, "invalid", "The request body is not valid JSON.")
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         # A number beyond the database's integers makes SQLite's driver raise OverflowError
         # (PostgreSQL finds no row), even in a form that validated it.
-        if isinstance(exception, OverflowError):
-            return bad_request(request, OUT_OF_RANGE)
-        return None
+        if not isinstance(exception, OverflowError):
+            return None
+        if request.path.startswith(ACCOUNTS_API):
+            return accounts_api_error(400, "invalid", OUT_OF_RANGE)
+        return JsonResponse({"detail": OUT_OF_RANGE}, status=400)  # DRF's format

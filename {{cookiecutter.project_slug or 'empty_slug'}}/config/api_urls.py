@@ -1,5 +1,4 @@
-"""The API: viewsets on the router (listed at /api/), the OpenAPI schema and docs. Accounts
-(log-in, sign-up, MFA, sessions) are allauth's API under /_allauth/ (config/urls.py)."""
+"""The API: viewsets on the router (listed at /api/), the OpenAPI schema and its docs."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
@@ -19,6 +18,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("tasks", TaskViewSet, basename="task")
 {%- endif %}
 
+# Accounts (log-in, sign-up, MFA, sessions) are allauth's API under /_allauth/ (config/urls.py).
 urlpatterns = [
     *router.urls,
 {%- if cookiecutter.include_example_app %}

@@ -1,10 +1,11 @@
-"""Gunicorn's settings in production: `gunicorn --config python:config.gunicorn config.wsgi`.
-Each name is a gunicorn setting (https://gunicorn.org/reference/settings/); the numbers come from
-the environment, so one image fits machines of every size."""
+"""Gunicorn's settings in production: `gunicorn --config python:config.gunicorn config.wsgi`."""
 
 import os
 
 from config import json_logging
+
+# Each name is a gunicorn setting (https://gunicorn.org/reference/settings/); the numbers come from
+# the environment, so one image fits machines of every size.
 
 # All interfaces: let only the TLS-terminating proxy in front reach this port.
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -38,14 +39,12 @@ worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
 control_socket_disable = True
 
 # Access and error logs as JSON lines on stdout, like the application's (config/settings/prod.py).
+# Gunicorn lays this over its own gunicorn.glogging.CONFIG_DEFAULTS, whose root logger writes to
+# the handler named "console", here the JSON one. Gunicorn's two loggers are named with no
+# handlers, so that its plain-text ones go, and made to propagate (gunicorn turns that off), so
+# that each line reaches the root's handler once.
 logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
     "formatters": json_logging.FORMATTERS,
     "handlers": json_logging.HANDLERS,
-    "root": {"level": "INFO", "handlers": ["console"]},
-    "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
-        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
-    },
+    "loggers": {"gunicorn.error": {"propagate": True}, "gunicorn.access": {"propagate": True}},
 }

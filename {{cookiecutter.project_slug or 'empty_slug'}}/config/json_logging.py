@@ -1,5 +1,7 @@
-"""One JSON object per log line on stdout, for the platform's log collector: production's Django
-logging (settings/prod.py) and gunicorn's (config/gunicorn.py) share these, so all lines parse."""
+"""One JSON object per log line on stdout, for the platform's log collector."""
+
+# Production's Django logging (settings/prod.py) and gunicorn's (config/gunicorn.py) share these,
+# so that all lines parse.
 
 FORMATTERS = {
     "json": {

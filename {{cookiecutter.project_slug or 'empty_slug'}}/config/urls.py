@@ -1,5 +1,4 @@
-"""Top-level URLs: the site's pages, the admin, the accounts API and health; the API's own are in
-config/api_urls.py."""
+"""Top-level URLs: the site's pages, the admin, the accounts API and health."""
 
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings

@@ -114,11 +114,10 @@ AUTH_USER_MODEL = "users.User"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Argon2 hashes new passwords; PBKDF2 (Django's default) still checks hashes made before it.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -193,11 +192,9 @@ HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE_SECONDS", default=14 * 24 * 60 * 60)
 
-# Internationalisation
-LANGUAGE_CODE = "en-us"
+# Internationalisation: Django's defaults (LANGUAGE_CODE "en-us", USE_I18N, and USE_TZ: aware
+# datetimes, stored in UTC), shown in this time zone.
 TIME_ZONE = "{{ cookiecutter.timezone }}"
-USE_I18N = True
-USE_TZ = True
 
 # Static and media files
 STATIC_URL = "static/"
@@ -311,7 +308,6 @@ SPECTACULAR_SETTINGS = {
     # Docs assets come from drf-spectacular-sidecar, not a CDN: works offline and under CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 {%- if cookiecutter.use_celery %}
 

@@ -65,7 +65,6 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_NAME = "__Secure-csrftoken"
 CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms and Swagger UI take the token from the page
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-X_FRAME_OPTIONS = "DENY"
 
 # Accounts: staff must log in with a second factor (TOTP); the proxy that terminates HTTPS
 # appends the client's address to X-Forwarded-For, which the login lockout counts per client.

@@ -1,5 +1,4 @@
-"""The project's policy for lazy fetches of related and deferred fields (Django 6.1 fetch modes),
-applied by every model manager."""
+"""The policy for lazy fetches of related and deferred fields (Django 6.1), for every manager."""
 
 from django.conf import settings
 from django.db import models

@@ -1,10 +1,4 @@
-"""Health endpoints for load balancers and orchestrators: no login, no session, never cached.
-
-/health/        liveness: the process answers. It checks nothing else, so that an outage of the
-                database does not get every web process restarted.
-/health/ready/  readiness: 200 when the database, the cache{% if cookiecutter.use_celery %} and the Celery broker{% endif %} answer, 503
-                otherwise, within TIMEOUT seconds whatever state they are in.
-"""
+"""Health endpoints for load balancers and orchestrators: no login, no session, never cached."""
 
 import logging
 import threading
@@ -13,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -28,8 +22,8 @@ TIMEOUT = 2.0  # seconds for all checks together: give probes a timeout above it
 
 
 def check_database() -> None:
-    # Each check runs in a thread of its own, and so on a connection of its own: close it.
-    connection = connections[DEFAULT_DB_ALIAS]
+    # Each check runs in a thread of its own, and so on a connection of its own (`connection` is
+    # the current thread's): close it.
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -64,8 +58,8 @@ CHECKS: dict[str, Callable[[], None]] = {
 
 
 def run_checks(checks: dict[str, Callable[[], None]], timeout: float) -> dict[str, str]:
-    """Run the checks side by side, each in a daemon thread, so that one that hangs costs no more
-    than `timeout`: "ok", "error" (logged), or "timeout" for each."""
+    """Each check's outcome: "ok", "error" (logged) or "timeout"."""
+    # Side by side, each in a daemon thread, so that one that hangs costs no more than `timeout`.
     results: dict[str, str] = {}
 
     def run(name: str, check: Callable[[], None]) -> None:
@@ -86,12 +80,16 @@ def run_checks(checks: dict[str, Callable[[], None]], timeout: float) -> dict[st
     return {name: results.get(name, "timeout") for name in checks}
 
 
+# Liveness: the process answers. It checks nothing else, so that an outage of the database does
+# not get every web process restarted.
 @require_safe
 @never_cache
 def liveness(request: HttpRequest) -> JsonResponse:  # noqa: ARG001  # every view gets it
     return JsonResponse({"status": "ok"})
 
 
+# Readiness: 200 when every service in CHECKS answers, 503 otherwise, within TIMEOUT seconds
+# whatever state they are in.
 @require_safe
 @never_cache
 def readiness(request: HttpRequest) -> JsonResponse:  # noqa: ARG001  # every view gets it

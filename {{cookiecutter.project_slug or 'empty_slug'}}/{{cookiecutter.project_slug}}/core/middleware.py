@@ -10,7 +10,6 @@ from rest_framework.exceptions import ParseError
 from .parsers import JSONParser
 
 ACCOUNTS_API = "/_allauth/"  # allauth's API (config/urls.py)
-NOT_JSON = "The request body is not valid JSON."
 OUT_OF_RANGE = "A number in the request is out of range."
 
 
@@ -22,20 +21,6 @@ def accounts_api_error(status: int, code: str, message: str) -> JsonResponse:
     return response
 
 
-def is_valid_json(body: bytes) -> bool:
-    try:
-        JSONParser().parse(BytesIO(body))
-    except ParseError:
-        return False
-    return True
-
-
-def bad_request(request: HttpRequest, message: str) -> JsonResponse:
-    if request.path.startswith(ACCOUNTS_API):
-        return accounts_api_error(400, "invalid", message)
-    return JsonResponse({"detail": message}, status=400)  # DRF's format
-
-
 class BadInputMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -44,18 +29,18 @@ class BadInputMiddleware:
         # allauth's API parses its JSON bodies itself: a body nested too deep or a number too
         # long escaped it as a 500, and `NaN` passed as a number. Parse them here first, with
         # the project's API's parser.
-        if (
-            request.path.startswith(ACCOUNTS_API)
-            and request.method != "GET"
-            and request.body
-            and not is_valid_json(request.body)
-        ):
-            return bad_request(request, NOT_JSON)
+        if request.path.startswith(ACCOUNTS_API) and request.method != "GET" and request.body:
+            try:
+                JSONParser().parse(BytesIO(request.body))
+            except ParseError:
+                return accounts_api_error(400, "invalid", "The request body is not valid JSON.")
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         # A number beyond the database's integers makes SQLite's driver raise OverflowError
         # (PostgreSQL finds no row), even in a form that validated it.
-        if isinstance(exception, OverflowError):
-            return bad_request(request, OUT_OF_RANGE)
-        return None
+        if not isinstance(exception, OverflowError):
+            return None
+        if request.path.startswith(ACCOUNTS_API):
+            return accounts_api_error(400, "invalid", OUT_OF_RANGE)
+        return JsonResponse({"detail": OUT_OF_RANGE}, status=400)  # DRF's format

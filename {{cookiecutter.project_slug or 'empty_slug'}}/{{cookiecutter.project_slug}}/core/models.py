@@ -1,6 +1,4 @@
-"""Idempotency keys: Celery delivers a task at least once (a redelivery, a retry), and a task
-that must act once runs its effect through `run_once`. A row, not a cache key: it commits or rolls
-back with the task's own writes, and no cache eviction forgets it."""
+"""Idempotency keys: a task that must act once runs its effect through `run_once`."""
 
 from collections.abc import Callable
 from typing import ClassVar
@@ -23,6 +21,8 @@ class IdempotencyKeyManager(FetchPolicyManager["IdempotencyKey"]):
         return created
 
 
+# Celery delivers a task at least once (a redelivery, a retry). A row, not a cache key: it commits
+# or rolls back with the task's own writes, and no cache eviction forgets it.
 class IdempotencyKey(models.Model):
     key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

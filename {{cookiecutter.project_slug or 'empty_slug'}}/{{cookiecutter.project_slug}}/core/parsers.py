@@ -1,5 +1,4 @@
-"""The API's JSON parser: DRF's, which answers 400 to invalid JSON, `NaN` and numbers too long
-(each a ValueError), and now to a body nested too deep too (a RecursionError, once a 500)."""
+"""The API's JSON parser: DRF's, answering 400 to a body nested too deep too, not 500."""
 
 from collections.abc import Mapping
 from typing import IO, Any
@@ -17,5 +16,6 @@ class JSONParser(parsers.JSONParser):
     ) -> dict[str, Any]:
         try:
             return super().parse(stream, media_type, parser_context)
+        # DRF answers 400 to invalid JSON, `NaN` and numbers too long (each a ValueError).
         except RecursionError:
             raise ParseError("JSON parse error - nested too deeply") from None

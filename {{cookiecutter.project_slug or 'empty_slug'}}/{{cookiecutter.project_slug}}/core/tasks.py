@@ -34,7 +34,8 @@ def send_email(subject: str, body: str, from_email: str, to: list[str], once_key
 
 
 def enqueue_on_commit[**P](task: "Task[P, Any]", *args: P.args, **kwargs: P.kwargs) -> None:
-    """Queue `task` when the current transaction commits (at once outside one), so that it never
-    runs before the rows it needs exist, nor for work rolled back. A broker outage then is logged
-    (robust=True): it cannot undo committed work, and must not fail the request."""
+    """Queue `task` when the current transaction commits (at once outside one)."""
+    # So that it never runs before the rows it needs exist, nor for work rolled back. A broker
+    # outage then is logged (robust=True): it cannot undo committed work, and must not fail the
+    # request.
     transaction.on_commit(partial(task.delay, *args, **kwargs), robust=True)

@@ -1,11 +1,4 @@
-"""API throttles that cost one Redis round trip per request, whatever the rate.
-
-DRF's own throttles keep each client's request times in a list in the cache: two round trips and
-a list to (un)pickle that grows with the rate. These count requests in fixed windows: one counter
-per client and window, incremented and given its expiry by one Lua script. A client gets at most
-the rate within a window, and up to twice it in a burst across two windows' boundary.
-Without REDIS_URL (development, tests) the counters live in Django's cache of the process.
-"""
+"""API throttles that cost one Redis round trip per request, whatever the rate."""
 
 import functools
 from typing import TYPE_CHECKING
@@ -21,6 +14,10 @@ if TYPE_CHECKING:  # DRF's views import the throttle classes: importing them her
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
+# DRF's own throttles keep each client's request times in a list in the cache: two round trips and
+# a list to (un)pickle that grows with the rate. These count requests in fixed windows: one counter
+# per client and window, incremented and given its expiry by this Lua script. A client gets at most
+# the rate within a window, and up to twice it in a burst across two windows' boundary.
 # KEYS[1]: the window's counter; ARGV[1]: the window's length in seconds. The window's first hit
 # sets the expiry. One command where a MULTI/EXEC pipeline sends four: about a quarter less CPU.
 COUNT_HIT = """
@@ -32,7 +29,7 @@ return count
 
 @functools.cache
 def hit_counter() -> "Script":
-    """The script on the cache's Redis client, which django-redis keeps for the process."""
+    # On the cache's Redis client, which django-redis keeps for the process.
     client: Redis = get_redis_connection()
     return client.register_script(COUNT_HIT)
 
@@ -41,12 +38,13 @@ def count_hit(key: str, window_seconds: int) -> int:
     """Add one to the window's counter and return the count so far."""
     if settings.REDIS_URL:
         return int(hit_counter()(keys=[key], args=[window_seconds]))
+    # Without REDIS_URL (development, tests) the counters live in Django's cache of the process.
     cache.add(key, 0, window_seconds)
     return cache.incr(key)
 
 
 class FixedWindowThrottle(throttling.SimpleRateThrottle):
-    """SimpleRateThrottle's rates, scopes and keys, counted in fixed windows (module docstring)."""
+    """SimpleRateThrottle's rates, scopes and keys, counted in fixed windows (COUNT_HIT)."""
 
     num_requests: int  # set with the rate (DRF's type stubs leave them out)
     duration: int

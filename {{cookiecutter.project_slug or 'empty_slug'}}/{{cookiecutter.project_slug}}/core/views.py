@@ -8,6 +8,6 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:  # noqa: ARG
 
 
 def feature_left_off(request: HttpRequest, client: str) -> JsonResponse:  # noqa: ARG001
-    """allauth's phone endpoint, for a feature this project leaves off: 404 in allauth's format
-    (allauth 65 serves it anyway, and answers some calls to it with a server error)."""
+    """allauth's phone endpoint, for a feature this project leaves off: 404 in allauth's format."""
+    # allauth 65 serves it anyway, and answers some calls to it with a server error.
     return JsonResponse({"status": 404}, status=404)

@@ -1,5 +1,4 @@
-"""How django-allauth sends its emails (password reset, verification), logs lockouts and lets
-staff into the API."""
+"""How django-allauth sends its emails, logs lockouts and lets staff into the API."""
 
 import logging
 from typing import Any
@@ -38,22 +37,22 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ha
 {%- endif %}
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        """Refuse a log-in during a lockout (ACCOUNT_RATE_LIMITS), and say so in the log; the
-        API answers 429 with Retry-After, as its throttles do."""
+        """Refuse a log-in during a lockout (ACCOUNT_RATE_LIMITS), and say so in the log."""
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError as locked_out:
             logger.warning("login refused, locked out: %s", attempt(credentials, request))
             if request.path.startswith(ACCOUNTS_API):
                 message = " ".join(locked_out.messages)
+                # 429 with Retry-After, as the API's throttles answer.
                 error = accounts_api_error(429, "too_many_login_attempts", message)
                 error["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)
                 raise ImmediateHttpResponse(error) from None
             raise
 
     def pre_login(self, request: HttpRequest, user: User, **kwargs: Any) -> HttpResponse | None:
-        """Refuse staff without a second factor an API session (STAFF_REQUIRE_MFA), as the admin
-        refuses them; the site's pages send them to set one up (users/middleware.py)."""
+        """Refuse staff without a second factor an API session (STAFF_REQUIRE_MFA)."""
+        # As the admin refuses them; the site's pages send them to set one up (users/middleware.py).
         requires_mfa = settings.STAFF_REQUIRE_MFA and user.is_staff and user.is_active
         if requires_mfa and request.path.startswith(ACCOUNTS_API) and not user.has_second_factor():
             error = accounts_api_error(403, "staff_mfa_required", STAFF_MFA_REQUIRED)

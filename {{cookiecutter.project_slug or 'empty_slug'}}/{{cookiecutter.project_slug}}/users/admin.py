@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.forms import ModelForm
 from django.http import HttpRequest
 {%- if cookiecutter.username_type == "email" %}
@@ -11,22 +10,9 @@ from . import services
 from .models import User
 
 
-# Django's user forms are bound to auth.User; these bind them to our model.
-class UserAdminCreationForm(AdminUserCreationForm[User]):
-    class Meta(AdminUserCreationForm.Meta):
-        model = User
-        fields = (User.USERNAME_FIELD,)
-
-
-class UserAdminChangeForm(UserChangeForm[User]):
-    class Meta(UserChangeForm.Meta):
-        model = User
-
-
+# Django's user forms name auth.User; the admin builds them for this model (ModelAdmin.get_form).
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin[User]):
-    form = UserAdminChangeForm
-    add_form = UserAdminCreationForm
 {%- if cookiecutter.username_type == "email" %}
     # Django's UserAdmin assumes a username; email login replaces it everywhere. Its other
     # sections (permissions, important dates) stay as they are.

@@ -26,7 +26,5 @@ class UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[User]):
         if request.method == "PATCH":
             serializer = self.get_serializer(user, data=request.data, partial=True)
             serializer.is_valid(raise_exception=True)
-            serializer.save()
-        else:
-            serializer = self.get_serializer(user)
-        return Response(serializer.data)
+            user = serializer.save()
+        return Response(self.get_serializer(user).data)

@@ -16,19 +16,19 @@ if TYPE_CHECKING:  # importing it at run time would import this module again, ha
 
 
 class SessionTokenStrategy(AllauthSessionTokenStrategy):  # type: ignore[misc]  # untyped
-    """allauth's session tokens (the token is the session's key), found with one read of the
-    session store where allauth's makes two: it asks whether the session exists, then reads it.
-    Here a live session is read once; only an empty or missing one is asked about again."""
+    """allauth's session tokens (the token is the session's key), found with one store read."""
 
     def lookup_session(self, session_token: str) -> SessionBase | None:
+        # allauth's asks whether the session exists, then reads it: two reads. Here a live session
+        # is read once; only an empty or missing one is asked about again.
         session: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore(session_token)
         return session if session.keys() or session.exists(session_token) else None
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):  # type: ignore[misc]  # untyped
-    """allauth's X-Session-Token, refusing an unknown or ended token with 401 (allauth's own
-    class lets it pass as anonymous): a client learns at once that it must log in again."""
+    """allauth's X-Session-Token, refusing an unknown or ended token with 401."""
 
+    # allauth's own lets it pass as anonymous: the client learns at once that it must log in again.
     allow_invalid_session_tokens = False
 
 

@@ -1,9 +1,4 @@
-"""The one authentication backend: allauth's log-in, and each request's user read in one raw query.
-
-Every request that carries a session or a session token reads its user. The ORM's `get(pk=...)`
-spends more CPU composing that SELECT than sending it; a raw query (documented, and turned into
-a User with the database's own conversions) costs about 40 % less (benchmarks/http_throughput).
-"""
+"""The one authentication backend: allauth's, reading each request's user with one raw query."""
 
 from typing import Any
 
@@ -11,6 +6,9 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 
 from .models import User
 
+# Every request that carries a session or a session token reads its user. The ORM's `get(pk=...)`
+# spends more CPU composing that SELECT than sending it; a raw query (documented, and turned into
+# a User with the database's own conversions) costs about 40 % less (benchmarks/http_throughput).
 # The columns and table that `User.objects.get(pk=user_id)` reads.
 USER_BY_ID = f"SELECT * FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608  # no user input
 

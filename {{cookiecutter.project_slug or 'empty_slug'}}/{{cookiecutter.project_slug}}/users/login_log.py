@@ -1,5 +1,4 @@
-"""Every log-in, successful or failed, in the log: which account, from which address, never the
-password. Django sends these signals for the site, the admin and the accounts API alike."""
+"""Every log-in, successful or failed, logged: which account, from where, never the password."""
 
 import logging
 from typing import Any
@@ -23,6 +22,7 @@ def client_ip(request: HttpRequest | None) -> str:
         return "unknown"
 
 
+# Django sends these signals for the site, the admin and the accounts API alike.
 @receiver(user_logged_in, dispatch_uid="log_login")
 def log_login(request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     logger.info("login succeeded: user %s from %s", user.pk, client_ip(request))

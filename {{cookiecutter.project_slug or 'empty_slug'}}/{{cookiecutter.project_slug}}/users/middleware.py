@@ -12,8 +12,7 @@ from django.utils.http import urlencode
 
 
 class StaffMFAMiddleware:
-    """Send staff without an authenticator to enrol one; keep the admin closed to a session that
-    was not confirmed with a code (a password alone, or enrolment in this very session)."""
+    """Staff without an authenticator enrol one; the admin wants a session confirmed with a code."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -27,6 +26,8 @@ class StaffMFAMiddleware:
         if not user.has_second_factor():
             messages.warning(request, "Staff accounts need a second factor: set one up.")
             return redirect("mfa_activate_totp")
+        # A session not confirmed with a code (a password alone, or enrolment in this very
+        # session) stays out of the admin.
         in_admin = request.path.startswith(reverse("admin:index"))
         records = get_authentication_records(request, user)
         if in_admin and not any(record.get("method") == "mfa" for record in records):

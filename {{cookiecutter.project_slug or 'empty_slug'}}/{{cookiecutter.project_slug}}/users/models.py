@@ -43,7 +43,7 @@ class User(AbstractUser):
         return bool(factors.exclude(type=Authenticator.Type.RECOVERY_CODES).exists())
 
     def end_sessions(self, *, keep: str | None = None) -> None:
-        """Log out everywhere: every browser session and API session token (allauth's
-        usersessions lists both), but the session whose key is `keep`."""
+        """Log out every browser session and API session token but the one whose key is `keep`."""
+        # allauth's usersessions lists both kinds.
         for session in UserSession.objects.filter(user=self).exclude(session_key=keep):
             session.end()

@@ -6,9 +6,11 @@ from .models import User
 
 
 class UserSerializer(serializers.Serializer[User]):
-    """A user's profile. A plain Serializer: the fields are few and fixed, and it renders about
-    six times faster than a ModelSerializer, which builds its fields from the model each time.
-    The login and email identify the account: changing them needs a verified flow."""
+    """A user's profile; the login and email identify the account, read-only here."""
+
+    # A plain Serializer: the fields are few and fixed, and it renders about six times faster than
+    # a ModelSerializer, which builds its fields from the model each time. Changing the login or
+    # email needs a verified flow.
 
     id = serializers.IntegerField(read_only=True)
 {%- if cookiecutter.username_type == "username" %}

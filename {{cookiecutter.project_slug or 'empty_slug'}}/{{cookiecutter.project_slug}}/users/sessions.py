@@ -1,5 +1,4 @@
-"""A change of credentials ends the user's other sessions at once: browser log-ins and API session
-tokens alike, so that whoever held a stolen password, token or device is out."""
+"""A change of credentials ends the user's other sessions (browser log-ins, API session tokens)."""
 
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.http import HttpRequest
 from .models import User
 
 
+# At once, so that whoever held a stolen password, token or device is out.
 @receiver(password_changed, dispatch_uid="end_sessions_on_password_change")
 @receiver(password_reset, dispatch_uid="end_sessions_on_password_reset")
 @receiver(authenticator_added, dispatch_uid="end_sessions_on_authenticator_added")

@@ -6,6 +6,6 @@ from django.core.management import call_command
 
 @shared_task
 def delete_expired_sessions() -> None:
-    """Hourly (CELERY_BEAT_SCHEDULE): expired sessions and API session tokens log no one in, but
-    stay in the database until deleted. Running it twice, or late, does no harm."""
+    """Hourly (CELERY_BEAT_SCHEDULE); running it twice, or late, does no harm."""
+    # Expired sessions and API session tokens log no one in, but stay in the database until deleted.
     call_command("clearsessions")

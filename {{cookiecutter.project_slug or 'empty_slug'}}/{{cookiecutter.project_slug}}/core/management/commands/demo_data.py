@@ -1,5 +1,4 @@
-"""`manage.py demo_data` (run by `make demo`): something to sign in with and look at, in
-development only (the password is public)."""
+"""`manage.py demo_data` (run by `make demo`): something to sign in with and look at."""
 
 from typing import Any
 
@@ -37,12 +36,10 @@ class Command(BaseCommand):
     created = 0  # rows this run added
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            message = (
-                "Refusing to load demo data: DEBUG is off, as in production. Its accounts share "
-                "a public password; run it with development settings (config.settings.dev)."
+        if not settings.DEBUG:  # development settings (config.settings.dev) turn it on
+            raise CommandError(
+                "DEBUG is off, as in production: the demo accounts share a public password."
             )
-            raise CommandError(message)
         with transaction.atomic():
             users = {name: self.user(name, staff=staff) for name, staff in PEOPLE}
 {%- if cookiecutter.include_example_app %}

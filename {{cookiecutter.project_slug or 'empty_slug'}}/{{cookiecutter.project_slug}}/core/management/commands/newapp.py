@@ -1,5 +1,4 @@
-"""`manage.py newapp <name>` (run by `make app name=<name>`): Django's startapp from the project's
-app template (app_template/), into the project package, and the app's line in YOUR_APPS."""
+"""`manage.py newapp <name>` (run by `make app name=<name>`): startapp, and a line in YOUR_APPS."""
 
 from pathlib import Path
 from typing import Any

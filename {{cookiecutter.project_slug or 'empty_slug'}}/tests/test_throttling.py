@@ -145,17 +145,21 @@ def test_a_rate_of_none_turns_a_throttle_off(monkeypatch: pytest.MonkeyPatch) ->
     assert codes == [200] * 70  # over the default rate (60 a minute), under none
 
 
-def test_the_counters_share_the_caches_redis_client_that_never_waits_long(
-    settings: Settings,
-) -> None:
-    # nothing is sent: a client connects on first use
+@pytest.fixture
+def unreachable_redis_cache(settings: Settings) -> Iterator[None]:
+    """The production cache on a Redis that is not there (a client connects on first use), with
+    the counter script registered afresh on its client, and forgotten after the test."""
     settings.CACHES = {"default": {**settings.REDIS_CACHE, "LOCATION": "redis://127.0.0.1:1/0"}}
     throttling.hit_counter.cache_clear()
+    yield
+    throttling.hit_counter.cache_clear()
 
+
+@pytest.mark.usefixtures("unreachable_redis_cache")
+def test_the_counters_share_the_caches_redis_client_that_never_waits_long() -> None:
     counter = throttling.hit_counter()
 
     assert throttling.hit_counter() is counter
     assert counter.registered_client is get_redis_connection()
     options = counter.registered_client.connection_pool.connection_kwargs
     assert options["socket_timeout"] == options["socket_connect_timeout"] == 2
-    throttling.hit_counter.cache_clear()  # the next test's cache is another

@@ -54,9 +54,12 @@ class Command(BaseCommand):
         if user := existing.first():
             return user
         self.created += 1
-        staff_flags: dict[str, Any] = {"is_staff": staff, "is_superuser": staff}
         return User.objects.create_user(
-            **account(name), password=DEMO_PASSWORD, first_name=name.title(), **staff_flags
+            **account(name),
+            password=DEMO_PASSWORD,
+            first_name=name.title(),
+            is_staff=staff,
+            is_superuser=staff,
         )
 
     def report(self, users: dict[str, User]) -> None:

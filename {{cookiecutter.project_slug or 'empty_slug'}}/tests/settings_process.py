@@ -2,10 +2,11 @@
 
 Every variant the tests read (a settings module with an environment) is listed in VARIANTS and
 loaded once per test session, all in one process: for each, that process sees only the
-variant's environment and imports the settings modules afresh, as a server's first `settings.X`
-does. A variant that refuses to load keeps its error.
+variant's environment and imports the settings modules and config/gunicorn.py afresh, as a
+server does when it starts. A variant that refuses to load keeps its error.
 
-Commands (`run`) start as a new Python process each, with only the environment they are given.
+Commands (`run`) start as a new Python process each, with only the environment they are given;
+`prod_process` is one such start through the project's entry points.
 """
 
 import functools
@@ -38,6 +39,9 @@ LOCKOUT_ENV = {
     "DJANGO_STAFF_REQUIRE_MFA": "false",
 }
 
+# Gunicorn's numbers as an operator sets them.
+GUNICORN_ENV = {"GUNICORN_WORKERS": "5", "GUNICORN_TIMEOUT": "90", "GUNICORN_BIND": ":9000"}
+
 # Development without a .env file and without services.
 DEV_ENV = {"DJANGO_ENV_FILE": os.devnull, "DJANGO_SECRET_KEY": "dev-test-key"}
 
@@ -55,6 +59,7 @@ VARIANTS: list[tuple[str, dict[str, str]]] = [
     ("config.settings.prod", PROD_ENV),
     ("config.settings.prod", {**PROD_ENV, "DJANGO_HSTS_PRELOAD": "true"}),
     ("config.settings.prod", {**PROD_ENV, **LOCKOUT_ENV}),
+    ("config.settings.prod", {**PROD_ENV, **GUNICORN_ENV}),
     (
         "config.settings.prod",
         {
@@ -80,7 +85,7 @@ VARIANTS: list[tuple[str, dict[str, str]]] = [
 ]
 
 _LOAD_VARIANTS = """
-import importlib, json, os, sys
+import importlib, json, os, runpy, sys
 from django.conf import global_settings
 
 system = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
@@ -94,12 +99,41 @@ for module, env in json.loads(sys.argv[1]):
         values = importlib.import_module(module)
     except Exception as error:
         loaded.append({"error": f"{type(error).__name__}: {error}"})
-    else:
-        # What Django uses: the module's settings over its defaults (global_settings).
-        effective = {name: getattr(global_settings, name) for name in dir(global_settings)}
-        effective |= {name: getattr(values, name) for name in dir(values)}
-        loaded.append({"settings": {k: v for k, v in effective.items() if k.isupper()}})
-print(json.dumps(loaded, default=repr))
+        continue
+    # What Django uses: the module's settings over its defaults (global_settings).
+    effective = {name: getattr(global_settings, name) for name in dir(global_settings)}
+    effective |= {name: getattr(values, name) for name in dir(values)}
+    gunicorn = runpy.run_path("config/gunicorn.py")
+    loaded.append({
+        "settings": {name: value for name, value in effective.items() if name.isupper()},
+        "gunicorn": {name: value for name, value in gunicorn.items() if name.islower()},
+    })
+print(json.dumps(loaded, default=repr, sort_keys=True))
+"""
+
+# The server and worker entry points this project has: each must choose production settings
+# when DJANGO_SETTINGS_MODULE is unset (a production install has no dev dependencies).
+ENTRY_POINTS = [
+    name
+    for name in ("config.wsgi", "config.asgi", "config.celery")
+    if (PROJECT_DIR / f"{name.replace('.', '/')}.py").is_file()
+]
+
+# A process started through the entry points with DJANGO_SETTINGS_MODULE unset, which logs a
+# line and runs the deploy checklist: one process for several tests, since each costs a second
+# of CPU.
+_PROD_PROCESS = """
+import importlib, json, logging, os, sys
+del os.environ["DJANGO_SETTINGS_MODULE"]
+modules = {name: importlib.import_module(name) for name in sys.argv[1:]}
+if "config.celery" in modules:
+    modules["config.celery"].app.loader.import_default_modules()  # as a worker starts
+from django.conf import settings
+from django.core.management import call_command
+
+logging.getLogger("shop").warning("sold %d", 3)
+call_command("check", "--deploy", "--fail-level", "WARNING")
+print(json.dumps([settings.SETTINGS_MODULE, settings.DEBUG, list(modules)]))
 """
 
 
@@ -117,16 +151,31 @@ def run(args: list[str], module: str, env: dict[str, str]) -> subprocess.Complet
     )
 
 
+@functools.cache
+def prod_process() -> subprocess.CompletedProcess[str]:
+    result = run(["-c", _PROD_PROCESS, *ENTRY_POINTS], "unset by the code", PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def load_variants(variants: list[tuple[str, dict[str, str]]]) -> list[dict[str, Any]]:
+    """Each (settings module, environment) as a fresh server loads it, all in one new process:
+    {"settings": effective settings, "gunicorn": config/gunicorn.py's values} or {"error": why
+    the settings refuse to load}."""
+    result = run(["-c", _LOAD_VARIANTS, json.dumps(variants)], "set by each variant", {})
+    assert result.returncode == 0, result.stderr
+    loaded: list[dict[str, Any]] = json.loads(result.stdout.splitlines()[-1])
+    return loaded
+
+
 def _key(module: str, env: dict[str, str]) -> tuple[str, frozenset[tuple[str, str]]]:
     return module, frozenset(env.items())
 
 
 @functools.cache
 def _loaded() -> dict[tuple[str, frozenset[tuple[str, str]]], dict[str, Any]]:
-    """Every variant, loaded once per session (per xdist worker) in one process."""
-    result = run(["-c", _LOAD_VARIANTS, json.dumps(VARIANTS)], "set by each variant", {})
-    assert result.returncode == 0, result.stderr
-    loaded: list[dict[str, Any]] = json.loads(result.stdout.splitlines()[-1])
+    """Every variant of VARIANTS, loaded once per session (per xdist worker)."""
+    loaded = load_variants(VARIANTS)
     return {_key(module, env): each for (module, env), each in zip(VARIANTS, loaded, strict=True)}
 
 
@@ -134,6 +183,14 @@ def _variant(module: str, env: dict[str, str]) -> dict[str, Any]:
     loaded = _loaded().get(_key(module, env))
     assert loaded is not None, f"add this variant to VARIANTS (tests/settings_process.py): {env}"
     return loaded
+
+
+def load_gunicorn(env: dict[str, str]) -> dict[str, Any]:
+    """config/gunicorn.py's values under production settings and `env`."""
+    loaded = _variant("config.settings.prod", env)
+    assert "gunicorn" in loaded, loaded["error"]
+    gunicorn: dict[str, Any] = loaded["gunicorn"]
+    return gunicorn
 
 
 def load_settings(module: str, env: dict[str, str], *names: str) -> dict[str, Any]:

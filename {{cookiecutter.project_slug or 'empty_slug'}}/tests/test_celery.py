@@ -15,7 +15,7 @@ from {{ cookiecutter.project_slug }}.core import health
 from {{ cookiecutter.project_slug }}.core.health import check_broker
 from {{ cookiecutter.project_slug }}.core.tasks import enqueue_on_commit
 
-from .settings_process import DEV_ENV, PROD_ENV, load_settings, run
+from .settings_process import DEV_ENV, PROD_ENV, load_settings
 
 # Nothing listens on port 1: connecting fails at once, as with a broker that is down.
 DOWN_BROKER = "redis://127.0.0.1:1/0"
@@ -163,19 +163,6 @@ def test_a_worker_or_beat_refuses_to_start_without_a_broker() -> None:
 @pytest.mark.usefixtures("real_broker")
 def test_a_worker_or_beat_starts_with_a_broker() -> None:
     require_a_broker()
-
-
-def test_workers_load_production_settings_unless_told_otherwise() -> None:
-    code = (
-        "import os; del os.environ['DJANGO_SETTINGS_MODULE'];"
-        "from config.celery import app; app.loader.import_default_modules();"
-        "from django.conf import settings; print(settings.SETTINGS_MODULE)"
-    )
-
-    result = run(["-c", code], "unset by the code", PROD_ENV)
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["config.settings.prod"]
 
 
 # --- Queued after commit -----------------------------------------------------------------------

@@ -8,40 +8,12 @@ import json
 import re
 from typing import Any
 
-from .settings_process import PROD_ENV, PROJECT_DIR, run
+from .settings_process import PROD_ENV, PROJECT_DIR, load_variants
 
 EXAMPLE = PROJECT_DIR / ".env.example"
 VARIABLE = re.compile(r"# ([A-Z][A-Z0-9_]*)=(.*)")
 # Where development looks for its .env: read from the real environment, so never from that file.
 NOT_IN_EXAMPLE = {"DJANGO_ENV_FILE"}
-
-# What a variable can change, observed in one process for every environment: the effective prod
-# settings and gunicorn's configuration module.
-_OBSERVE = """
-import importlib, json, os, runpy, sys
-from django.conf import global_settings
-
-system = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
-seen = []
-for env in json.loads(sys.argv[1]):
-    os.environ.clear()
-    os.environ.update(system | env | {"DJANGO_SETTINGS_MODULE": "config.settings.prod"})
-    for name in [name for name in sys.modules if name.startswith("config.settings.")]:
-        del sys.modules[name]
-    try:
-        values = importlib.import_module("config.settings.prod")
-    except Exception as error:
-        seen.append({"error": f"{type(error).__name__}: {error}"})
-        continue
-    settings = {name: getattr(global_settings, name) for name in dir(global_settings)}
-    settings |= {name: getattr(values, name) for name in dir(values)}
-    gunicorn = runpy.run_path("config/gunicorn.py")
-    seen.append({
-        "settings": {name: value for name, value in settings.items() if name.isupper()},
-        "gunicorn": {name: value for name, value in gunicorn.items() if name.islower()},
-    })
-print(json.dumps(seen, default=str, sort_keys=True))
-"""
 
 
 def example_variables() -> dict[str, tuple[str, str]]:
@@ -110,11 +82,10 @@ def environments() -> list[dict[str, str]]:
 
 @functools.cache
 def observed() -> dict[str, Any]:
-    """What production does under each of environments(), keyed by that environment."""
+    """What production does under each of environments() (its effective settings and gunicorn's
+    configuration, or why it refuses to start), keyed by that environment."""
     envs = environments()
-    result = run(["-c", _OBSERVE, json.dumps(envs)], "set per environment", {})
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout.splitlines()[-1])
+    seen = load_variants([("config.settings.prod", env) for env in envs])
     return {json.dumps(env, sort_keys=True): each for env, each in zip(envs, seen, strict=True)}
 
 

@@ -2,21 +2,17 @@
 
 import os
 
-from .settings_process import PROD_ENV, run
+from .settings_process import GUNICORN_ENV, PROD_ENV, load_gunicorn, run
 
 GUNICORN = ["-m", "gunicorn", "--config", "python:config.gunicorn", "config.wsgi"]
 
 
-def resolved_config(env: dict[str, str]) -> dict[str, str]:
-    """Every gunicorn setting as `gunicorn --print-config` resolves it, after loading the app."""
-    result = run([*GUNICORN, "--print-config"], "config.settings.prod", env)
+def test_gunicorn_serves_the_prod_app_with_json_logs() -> None:
+    """Every setting as `gunicorn --print-config` resolves it, after loading the app."""
+    result = run([*GUNICORN, "--print-config"], "config.settings.prod", PROD_ENV)
     assert result.returncode == 0, result.stderr
     pairs = [line.partition("=") for line in result.stdout.splitlines()]
-    return {name.strip(): value.strip() for name, _, value in pairs}
-
-
-def test_gunicorn_serves_the_prod_app_with_json_logs() -> None:
-    config = resolved_config(PROD_ENV)
+    config = {name.strip(): value.strip() for name, _, value in pairs}
 
     assert config["bind"] == "['0.0.0.0:8000']"
     assert int(config["workers"]) == min((os.cpu_count() or 1) + 1, 8)
@@ -28,13 +24,11 @@ def test_gunicorn_serves_the_prod_app_with_json_logs() -> None:
 
 
 def test_gunicorn_takes_its_numbers_from_the_environment() -> None:
-    env = {**PROD_ENV, "GUNICORN_WORKERS": "5", "GUNICORN_TIMEOUT": "90", "GUNICORN_BIND": ":9000"}
+    config = load_gunicorn({**PROD_ENV, **GUNICORN_ENV})
 
-    config = resolved_config(env)
-
-    assert config["workers"] == "5"
-    assert config["timeout"] == "90"
-    assert config["bind"] == "[':9000']"
+    assert config["workers"] == 5
+    assert config["timeout"] == 90
+    assert config["bind"] == ":9000"
 
 
 def test_gunicorn_refuses_to_start_on_an_insecure_configuration() -> None:

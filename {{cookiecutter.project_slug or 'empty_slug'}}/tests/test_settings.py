@@ -1,8 +1,6 @@
 """Effective settings per environment: what Django really uses, not what a file seems to say."""
 
-import functools
 import json
-import subprocess
 
 import pytest
 from django.conf import settings
@@ -11,12 +9,13 @@ from config import json_logging
 
 from .settings_process import (
     DEV_ENV,
+    ENTRY_POINTS,
     INSECURE,
     LOCKOUT_ENV,
     PROD_ENV,
     load_error,
     load_settings,
-    run,
+    prod_process,
 )
 
 
@@ -191,28 +190,6 @@ def test_prod_stores_uploads_on_disk_unless_told_otherwise() -> None:
     )
 
 
-# A production process that starts through the server entry points, logs a line and runs the
-# deploy checklist: one process for three tests, since each costs a second of CPU.
-PROD_PROCESS = """
-import json, logging
-import config.asgi, config.wsgi
-from django.conf import settings
-from django.core.management import call_command
-
-logging.getLogger("shop").warning("sold %d", 3)
-call_command("check", "--deploy", "--fail-level", "WARNING")
-loaded = [config.wsgi.application is not None, config.asgi.application is not None]
-print(json.dumps([settings.SETTINGS_MODULE, settings.DEBUG, *loaded]))
-"""
-
-
-@functools.cache
-def prod_process() -> subprocess.CompletedProcess[str]:
-    result = run(["-c", PROD_PROCESS], "config.settings.prod", PROD_ENV)
-    assert result.returncode == 0, result.stderr
-    return result
-
-
 def test_prod_logs_one_json_object_per_line_to_stdout() -> None:
     lines = prod_process().stdout.splitlines()
 
@@ -241,10 +218,13 @@ def test_prod_passes_the_deploy_checklist() -> None:
     assert "System check identified no issues" in prod_process().stdout
 
 
-def test_server_entry_points_load_prod() -> None:
+def test_server_and_worker_entry_points_load_prod_unless_told_otherwise() -> None:
+    """gunicorn's config.wsgi, an ASGI server's config.asgi and, with Celery, its workers' and
+    beat's config.celery: a production install has no dev dependencies to fall back on."""
     last_line = prod_process().stdout.splitlines()[-1]
 
-    assert json.loads(last_line) == ["config.settings.prod", False, True, True]
+    assert json.loads(last_line) == ["config.settings.prod", False, ENTRY_POINTS]
+    assert {"config.wsgi", "config.asgi"} <= set(ENTRY_POINTS)
 
 
 def test_prod_and_gunicorn_log_the_same_json_lines() -> None:

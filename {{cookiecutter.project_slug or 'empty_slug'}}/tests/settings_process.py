@@ -111,12 +111,14 @@ for module, env in json.loads(sys.argv[1]):
 print(json.dumps(loaded, default=repr, sort_keys=True))
 """
 
-# The server and worker entry points this project has: each must choose production settings
-# when DJANGO_SETTINGS_MODULE is unset (a production install has no dev dependencies).
+# The project's entry points: each must choose production settings when DJANGO_SETTINGS_MODULE
+# is unset (a production install has no dev dependencies to fall back on).
 ENTRY_POINTS = [
-    name
-    for name in ("config.wsgi", "config.asgi", "config.celery")
-    if (PROJECT_DIR / f"{name.replace('.', '/')}.py").is_file()
+    "config.wsgi",  # gunicorn
+    "config.asgi",  # an ASGI server
+{%- if cookiecutter.use_celery %}
+    "config.celery",  # workers and beat
+{%- endif %}
 ]
 
 # A process started through the entry points with DJANGO_SETTINGS_MODULE unset, which logs a
@@ -126,8 +128,9 @@ _PROD_PROCESS = """
 import importlib, json, logging, os, sys
 del os.environ["DJANGO_SETTINGS_MODULE"]
 modules = {name: importlib.import_module(name) for name in sys.argv[1:]}
-if "config.celery" in modules:
-    modules["config.celery"].app.loader.import_default_modules()  # as a worker starts
+{%- if cookiecutter.use_celery %}
+modules["config.celery"].app.loader.import_default_modules()  # as a worker starts
+{%- endif %}
 from django.conf import settings
 from django.core.management import call_command
 

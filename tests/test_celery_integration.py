@@ -1,5 +1,6 @@
-"""Celery in production: a default bake, installed without its dev dependencies, runs its web
-process, a worker and beat against a real PostgreSQL, Redis and mail server on 127.0.0.1.
+"""Celery in production: a bake of the defaults but for its time zone, installed without its dev
+dependencies, runs its web process, a worker and beat against a real PostgreSQL, Redis and mail
+server on 127.0.0.1.
 
 The worker runs the project's own tasks: a new user's welcome email (queued on commit, sent
 once however often it runs) and the housekeeping job that beat sends. A worker killed with
@@ -26,6 +27,7 @@ from tests.services import free_port
 pytestmark = pytest.mark.integration
 
 SLUG = "my_service"  # the default bake's
+TIME_ZONE = "Asia/Kolkata"  # not UTC, and half an hour off the zones of whole hours
 PASSWORD = secrets.token_urlsafe(16)  # of every user the tests create
 WORKER_OPTIONS = ("--concurrency", "2")  # two pool processes
 
@@ -34,8 +36,8 @@ WORKER_OPTIONS = ("--concurrency", "2")  # two pool processes
 def system(
     shared_bake: Bake, bake_env: dict[str, str], environment_for: EnvironmentFor
 ) -> Iterator[Deployment]:
-    """The default bake installed without dev dependencies, migrated, beside its servers."""
-    project = shared_bake()
+    """The bake installed without dev dependencies, migrated, beside its servers."""
+    project = shared_bake(timezone=TIME_ZONE)
     settings = {
         "DJANGO_ALLOWED_HOSTS": HOST,
         "CELERY_BEAT_SCHEDULE_FILENAME": str(project.parent / "celerybeat-schedule"),
@@ -177,6 +179,16 @@ def test_task_killed_mid_run_is_redelivered_and_has_its_effect_exactly_once(
     )
     assert again == [False, 1]
     assert system.mail.delivered_to(address) == 1
+
+
+def test_workers_and_beat_keep_time_in_the_projects_time_zone(system: Deployment) -> None:
+    """A crontab() schedule's hours are the project's: Celery reads them in its TIME_ZONE."""
+    zones = system.python(
+        "from django.conf import settings\n"
+        "from config.celery import app\n"
+        "result = [settings.TIME_ZONE, str(app.timezone)]"
+    )
+    assert zones == [TIME_ZONE, TIME_ZONE]
 
 
 def test_beat_sends_the_housekeeping_task_to_the_worker(

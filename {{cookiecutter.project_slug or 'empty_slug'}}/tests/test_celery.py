@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -71,6 +72,10 @@ def test_messages_and_results_are_json_only() -> None:
     assert list(app.conf.accept_content) == ["json"]
     assert app.conf.task_serializer == "json"
     assert app.conf.result_serializer == "json"
+
+
+def test_schedules_read_the_projects_time_zone() -> None:
+    assert app.conf.timezone == settings.TIME_ZONE
 
 
 def test_tasks_have_time_limits() -> None:

@@ -320,7 +320,7 @@ CELERY_TASK_EAGER_PROPAGATES = True  # an in-process task raises its error where
 # Messages and results are JSON only, as by Celery's defaults (accept_content, task_serializer,
 # result_serializer): reading one can never run code (pickle can), and any language can read it.
 # Results expire after a day (result_expires): they are for whoever waits on them, not an archive.
-# Periodic tasks on a crontab() run at the hours of the project's time zone, as its people read them.
+# A crontab() schedule's hours are those of the project's time zone, as its people read them.
 CELERY_TIMEZONE = TIME_ZONE
 # A stuck task gets SoftTimeLimitExceeded after 60 s to clean up; its process is killed at 90 s.
 CELERY_TASK_SOFT_TIME_LIMIT = 60

@@ -74,7 +74,7 @@ def test_messages_and_results_are_json_only() -> None:
     assert app.conf.result_serializer == "json"
 
 
-def test_schedules_read_the_projects_time_zone() -> None:
+def test_schedules_keep_djangos_time_zone() -> None:
     assert str(app.timezone) == settings.TIME_ZONE
 
 

@@ -33,30 +33,26 @@ def models_modules(project: Path) -> str:
     return hashlib.sha256("\n".join(found).encode()).hexdigest()[:12]
 
 
-def mypy_seed(project: Path, mypy_caches: Path) -> Path:
-    """Where gates keep the mypy cache for `project`'s Python and set of models modules."""
-    python_version = (project / ".python-version").read_text(encoding="utf-8").strip()
-    return mypy_caches / f"{python_version}-{models_modules(project)}"
-
-
-def start_from_shared_mypy_cache(project: Path, mypy_caches: Path) -> None:
-    """Copy the mypy cache an earlier gate left for `project`'s Python and models, if any.
+def start_from_shared_mypy_cache(project: Path, mypy_caches: Path) -> Path:
+    """Copy the mypy cache an earlier gate left for `project`'s Python and models, if any; return
+    where that cache is kept (its seed).
 
     mypy spends most of its time in the type stubs of Django and DRF, the same in every bake.
     A copy of another bake's cache is safe: mypy re-checks every module whose source or
     dependencies differ (it compares contents, not only paths and times), and reuses the rest.
     """
-    seed = mypy_seed(project, mypy_caches)
+    python_version = (project / ".python-version").read_text(encoding="utf-8").strip()
+    seed = mypy_caches / f"{python_version}-{models_modules(project)}"
     if seed.is_dir():
         shutil.copytree(seed, project / ".mypy_cache")
+    return seed
 
 
 def gate_with_shared_caches(project: Path, mypy_caches: Path, make_gate: Callable[[], Ran]) -> Ran:
     """Run `make_gate` from the mypy cache an earlier gate left, if any; once it passes, offer
     this bake's mypy cache to later bakes: the first gate to pass on each Python and set of
     models modules offers its cache to the later ones, across workers."""
-    start_from_shared_mypy_cache(project, mypy_caches)
-    seed = mypy_seed(project, mypy_caches)
+    seed = start_from_shared_mypy_cache(project, mypy_caches)
     gate = make_gate()
     if not gate.ok:
         return gate

@@ -181,8 +181,8 @@ def test_task_killed_mid_run_is_redelivered_and_has_its_effect_exactly_once(
     assert system.mail.delivered_to(address) == 1
 
 
-def test_workers_and_beat_keep_time_in_the_projects_time_zone(system: Deployment) -> None:
-    """A crontab() schedule's hours are the project's: Celery reads them in its TIME_ZONE."""
+def test_the_deployed_celery_app_takes_the_projects_time_zone(system: Deployment) -> None:
+    """The app that workers and beat load: a crontab() schedule's hours are the project's."""
     zones = system.python(
         "from django.conf import settings\n"
         "from config.celery import app\n"

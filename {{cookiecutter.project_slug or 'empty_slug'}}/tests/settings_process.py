@@ -114,29 +114,33 @@ print(json.dumps(loaded, default=repr, sort_keys=True))
 # The project's entry points: each must choose production settings when DJANGO_SETTINGS_MODULE
 # is unset (a production install has no dev dependencies to fall back on).
 ENTRY_POINTS = [
+{%- if cookiecutter.use_celery %}
+    "config.celery",  # workers, beat; first: config/__init__.py imports it with the others
+{%- endif %}
     "config.wsgi",  # gunicorn
     "config.asgi",  # an ASGI server
-{%- if cookiecutter.use_celery %}
-    "config.celery",  # workers and beat
-{%- endif %}
 ]
 
-# A process started through the entry points with DJANGO_SETTINGS_MODULE unset, which logs a
-# line and runs the deploy checklist: one process for several tests, since each costs a second
-# of CPU.
+# A production process that imports each entry point with DJANGO_SETTINGS_MODULE unset and notes
+# what the import set it to, then logs a line and runs the deploy checklist: one process for
+# several tests, since each costs a second of CPU.
 _PROD_PROCESS = """
 import importlib, json, logging, os, sys
-del os.environ["DJANGO_SETTINGS_MODULE"]
-modules = {name: importlib.import_module(name) for name in sys.argv[1:]}
+chosen = {}
+for name in sys.argv[1:]:
+    del os.environ["DJANGO_SETTINGS_MODULE"]
+    module = importlib.import_module(name)
+    chosen[name] = os.environ.get("DJANGO_SETTINGS_MODULE")
 {%- if cookiecutter.use_celery %}
-modules["config.celery"].app.loader.import_default_modules()  # as a worker starts
+    if name == "config.celery":
+        module.app.loader.import_default_modules()  # as a worker starts
 {%- endif %}
 from django.conf import settings
 from django.core.management import call_command
 
 logging.getLogger("shop").warning("sold %d", 3)
 call_command("check", "--deploy", "--fail-level", "WARNING")
-print(json.dumps([settings.SETTINGS_MODULE, settings.DEBUG, list(modules)]))
+print(json.dumps([settings.SETTINGS_MODULE, settings.DEBUG, chosen]))
 """
 
 

@@ -2,6 +2,7 @@
 unloaded. The Schemathesis tests sign in with a session token (`token`)."""
 
 import pytest
+from pytest_django import Settings
 
 from {{ cookiecutter.project_slug }}.users.models import User
 from {{ cookiecutter.project_slug }}.users.tests.accounts import AppClient
@@ -24,3 +25,10 @@ def token(user: User) -> str:
     app.log_in(user)
     assert app.token
     return app.token
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings: Settings) -> None:
+    """allauth's rate limits off: after a few calls every answer would be their 429, and the
+    generated input would never reach the endpoint. Their own tests prove the limits."""
+    settings.ACCOUNT_RATE_LIMITS = False

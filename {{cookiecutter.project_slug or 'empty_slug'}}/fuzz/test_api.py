@@ -19,6 +19,10 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from fuzz import BASE_URL, EXAMPLES, application
+{%- if cookiecutter.include_example_app %}
+from {{ cookiecutter.project_slug }}.projects.tests.factories import LabelFactory, ProjectFactory, TaskFactory
+from {{ cookiecutter.project_slug }}.users.models import User
+{%- endif %}
 
 # Untraced by coverage (`make test`): tracing doubled its time; the other tests cover every line.
 pytestmark = pytest.mark.no_cover
@@ -30,6 +34,18 @@ openapi = generator.get_schema(request=None, public=True)  # type: ignore[no-unt
 schema = schemathesis.openapi.from_dict(json.loads(JSONRenderer().render(openapi)))
 schema.app = application
 schema.config.phases.coverage.enabled = True  # the boundary values: most of its 15 s of CPU
+{%- if cookiecutter.include_example_app %}
+# Every {id} in a path names the signed-in user's own project and task (`records`), so that calls
+# get past the lookup to the serializers and actions, instead of a 404 for an id nobody has.
+RECORD_ID = 1000
+schema.config.update(parameters={"path.id": RECORD_ID})
+
+
+@pytest.fixture(autouse=True)
+def records(user: User) -> None:
+    project = ProjectFactory.create(pk=RECORD_ID, owner=user)
+    TaskFactory.create(pk=RECORD_ID, project=project, labels=[LabelFactory.create(owner=user)])
+{%- endif %}
 
 
 @schema.parametrize()

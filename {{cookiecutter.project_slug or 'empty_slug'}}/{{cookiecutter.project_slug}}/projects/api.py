@@ -3,6 +3,7 @@ and services.py.
 """
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -45,12 +46,14 @@ class TaskViewSet(viewsets.ModelViewSet[Task]):
     def get_queryset(self) -> QuerySet[Task]:
         return Task.objects.for_user(current_user(self.request)).with_related()
 
+    @extend_schema(request=None)  # no body: the path says it all
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:  # noqa: ARG002  # the router passes pk
         task = self.get_object()
         task.complete()
         return Response(self.get_serializer(task).data)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:  # noqa: ARG002
         task = self.get_object()

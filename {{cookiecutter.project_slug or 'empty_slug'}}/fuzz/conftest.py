@@ -18,13 +18,22 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(message)
 
 
-@pytest.fixture
-def token(user: User) -> str:
+def session_token(user: User) -> str:
     """An allauth session token, as a mobile app holds after logging in."""
     app = AppClient()
     app.log_in(user)
     assert app.token
     return app.token
+
+
+@pytest.fixture
+def token(user: User) -> str:
+    return session_token(user)
+
+
+@pytest.fixture
+def staff_token(staff_user: User) -> str:
+    return session_token(staff_user)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
 """Property-based API fuzzing: Schemathesis generates requests from the OpenAPI schema.
 
-Every operation, called by a signed-in user with generated (valid and invalid) input, must never
-answer with a server error, and every documented response must match its schema. Each operation
+Every operation, called by a signed-in user (staff for the staff-only list of users) with
+generated (valid and invalid) input, must never answer with a server error, and every documented
+response must match its schema. Each operation
 gets Schemathesis' boundary and invalid values of every parameter, then FUZZ_EXAMPLES (15)
 generated requests. `make test` (part of `make gate`) and `make fuzz` run it; the quick loop
 (`uv run pytest`) leaves fuzz/ out: with its plugins it would take a third of the loop's time.
@@ -48,15 +49,31 @@ def records(user: User) -> None:
 {%- endif %}
 
 
-@schema.parametrize()
-@settings(
+FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_never_fails_and_keeps_its_schema(case: schemathesis.Case[Any], token: str) -> None:
+STAFF_ONLY = {"method": "GET", "path": "/api/users/"}  # the list of users
+
+
+def call(case: schemathesis.Case[Any], token: str) -> None:
     case.call_and_validate(
         base_url=BASE_URL,
         headers={"X-Session-Token": token},
         checks=[not_a_server_error, response_schema_conformance],
     )
+
+
+@schema.exclude(**STAFF_ONLY).parametrize()
+@FUZZ
+def test_api_never_fails_and_keeps_its_schema(case: schemathesis.Case[Any], token: str) -> None:
+    call(case, token)
+
+
+@schema.include(**STAFF_ONLY).parametrize()
+@FUZZ
+def test_staff_only_operations_never_fail_for_staff(
+    case: schemathesis.Case[Any], staff_token: str
+) -> None:
+    call(case, staff_token)

@@ -1,5 +1,5 @@
 """The fuzz tests run on Schemathesis' and Hypothesis' pytest plugins, which the quick loop leaves
-unloaded. The Schemathesis tests sign in with a session token (`token`)."""
+unloaded. The Schemathesis tests sign in with a session token (`token`, `staff_token`)."""
 
 import pytest
 from pytest_django import Settings

@@ -2,10 +2,10 @@
 
 Every operation, called by a signed-in user (staff for the staff-only list of users) with
 generated (valid and invalid) input, must never answer with a server error, and every documented
-response must match its schema. Each operation
-gets Schemathesis' boundary and invalid values of every parameter, then FUZZ_EXAMPLES (15)
-generated requests. `make test` (part of `make gate`) and `make fuzz` run it; the quick loop
-(`uv run pytest`) leaves fuzz/ out: with its plugins it would take a third of the loop's time.
+response must match its schema. Each operation gets Schemathesis' boundary and invalid values of
+every parameter, then FUZZ_EXAMPLES (15) generated requests. `make test` (part of `make gate`)
+and `make fuzz` run it; the quick loop (`uv run pytest`) leaves fuzz/ out: with its plugins it
+would take a third of the loop's time.
 """
 
 import json

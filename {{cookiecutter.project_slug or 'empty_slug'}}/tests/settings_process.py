@@ -131,10 +131,8 @@ for name in sys.argv[1:]:
     del os.environ["DJANGO_SETTINGS_MODULE"]
     module = importlib.import_module(name)
     chosen[name] = os.environ.get("DJANGO_SETTINGS_MODULE")
-{%- if cookiecutter.use_celery %}
-    if name == "config.celery":
-        module.app.loader.import_default_modules()  # as a worker starts
-{%- endif %}
+    if hasattr(module, "app"):  # Celery's: import the tasks, as a worker starts
+        module.app.loader.import_default_modules()
 from django.conf import settings
 from django.core.management import call_command
 

@@ -131,7 +131,7 @@ for name in sys.argv[1:]:
     del os.environ["DJANGO_SETTINGS_MODULE"]
     module = importlib.import_module(name)
     chosen[name] = os.environ.get("DJANGO_SETTINGS_MODULE")
-    if hasattr(module, "app"):  # Celery's: import the tasks, as a worker starts
+    if hasattr(module, "app"):  # a task queue's app: import its tasks, as a worker starts
         module.app.loader.import_default_modules()
 from django.conf import settings
 from django.core.management import call_command

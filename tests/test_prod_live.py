@@ -34,10 +34,10 @@ def server(
 ) -> Iterator[Server]:
     """The default bake, installed and started as its README's Deploy section says, with a
     worker that sends its emails to the deployment's mail server. Each user may make USER_RATE
-    API requests a minute (the throttle test below reaches it)."""
+    API requests a minute (the throttle test below reaches it); gunicorn logs every request."""
     project = shared_bake()
     uv_environment = environment_for(project, production=True)
-    settings = {"DJANGO_THROTTLE_USER": f"{USER_RATE}/minute"}
+    settings = {"DJANGO_THROTTLE_USER": f"{USER_RATE}/minute", "GUNICORN_ACCESS_LOG": "true"}
     with deployed(project, bake_env, uv_environment, **settings) as running:
         yield running
 
@@ -193,7 +193,7 @@ def test_static_files_are_served_by_whitenoise_hashed_and_compressed(server: Ser
     assert "immutable" in reply.header("Cache-Control")
 
 
-def test_logs_are_json_lines(server: Server) -> None:
+def test_logs_and_access_lines_are_json_lines(server: Server) -> None:
     server.request("/")
     deadline = time.monotonic() + 10
     while "gunicorn.access" not in server.log.read_text() and time.monotonic() < deadline:

@@ -39,8 +39,13 @@ LOCKOUT_ENV = {
     "DJANGO_STAFF_REQUIRE_MFA": "false",
 }
 
-# Gunicorn's numbers as an operator sets them.
-GUNICORN_ENV = {"GUNICORN_WORKERS": "5", "GUNICORN_TIMEOUT": "90", "GUNICORN_BIND": ":9000"}
+# Gunicorn's settings as an operator sets them.
+GUNICORN_ENV = {
+    "GUNICORN_WORKERS": "5",
+    "GUNICORN_TIMEOUT": "90",
+    "GUNICORN_BIND": ":9000",
+    "GUNICORN_ACCESS_LOG": "true",
+}
 
 # Development without a .env file and without services.
 DEV_ENV = {"DJANGO_ENV_FILE": os.devnull, "DJANGO_SECRET_KEY": "dev-test-key"}

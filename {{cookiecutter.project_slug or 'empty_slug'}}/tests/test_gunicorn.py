@@ -31,6 +31,15 @@ def test_gunicorn_takes_its_numbers_from_the_environment() -> None:
     assert config["bind"] == ":9000"
 
 
+def test_gunicorn_logs_a_line_per_request_only_when_asked() -> None:
+    """Off by default (the proxy in front logs requests); its errors are always logged."""
+    for env, level in ((PROD_ENV, "WARNING"), ({**PROD_ENV, **GUNICORN_ENV}, "INFO")):
+        loggers = load_gunicorn(env)["logconfig_dict"]["loggers"]
+
+        assert loggers["gunicorn.access"]["level"] == level
+        assert "level" not in loggers["gunicorn.error"]  # gunicorn's --log-level: info
+
+
 def test_gunicorn_refuses_to_start_on_an_insecure_configuration() -> None:
     env = {**PROD_ENV, "DJANGO_ALLOWED_HOSTS": "*"}
 

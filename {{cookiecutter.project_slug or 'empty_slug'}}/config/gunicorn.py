@@ -6,8 +6,8 @@ import environ
 
 from config import json_logging
 
-# Each name is a gunicorn setting (https://gunicorn.org/reference/settings/); the numbers come from
-# the environment, so one image fits machines of every size.
+# Each lowercase name is a gunicorn setting (https://gunicorn.org/reference/settings/); the
+# numbers come from the environment, so one image fits machines of every size.
 
 # All interfaces: let only the TLS-terminating proxy in front reach this port.
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -48,12 +48,12 @@ control_socket_disable = True
 # the handler named "console", here the JSON one. Gunicorn's two loggers are named with no
 # handlers, so that its plain-text ones go, and made to propagate (gunicorn turns that off), so
 # that each line reaches the root's handler once.
-access_level = "INFO" if environ.Env().bool("GUNICORN_ACCESS_LOG", default=False) else "WARNING"
+ACCESS_LOG = environ.Env().bool("GUNICORN_ACCESS_LOG", default=False)
 logconfig_dict = {
     "formatters": json_logging.FORMATTERS,
     "handlers": json_logging.HANDLERS,
     "loggers": {
         "gunicorn.error": {"propagate": True},
-        "gunicorn.access": {"propagate": True, "level": access_level},
+        "gunicorn.access": {"propagate": True, "level": "INFO" if ACCESS_LOG else "WARNING"},
     },
 }

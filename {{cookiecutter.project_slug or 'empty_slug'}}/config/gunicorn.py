@@ -49,11 +49,9 @@ control_socket_disable = True
 # handlers, so that its plain-text ones go, and made to propagate (gunicorn turns that off), so
 # that each line reaches the root's handler once.
 ACCESS_LOG = environ.Env().bool("GUNICORN_ACCESS_LOG", default=False)
+ACCESS_LOGGER = {"propagate": True, "level": "INFO" if ACCESS_LOG else "WARNING"}
 logconfig_dict = {
     "formatters": json_logging.FORMATTERS,
     "handlers": json_logging.HANDLERS,
-    "loggers": {
-        "gunicorn.error": {"propagate": True},
-        "gunicorn.access": {"propagate": True, "level": "INFO" if ACCESS_LOG else "WARNING"},
-    },
+    "loggers": {"gunicorn.error": {"propagate": True}, "gunicorn.access": ACCESS_LOGGER},
 }

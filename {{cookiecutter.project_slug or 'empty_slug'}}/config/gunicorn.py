@@ -47,7 +47,8 @@ control_socket_disable = True
 # Gunicorn lays this over its own gunicorn.glogging.CONFIG_DEFAULTS, whose root logger writes to
 # the handler named "console", here the JSON one. Gunicorn's two loggers are named with no
 # handlers, so that its plain-text ones go, and made to propagate (gunicorn turns that off), so
-# that each line reaches the root's handler once.
+# that each line reaches the root's handler once. With a logconfig_dict gunicorn always hands
+# the access logger a line, so the switch is that logger's level.
 ACCESS_LOG = environ.Env().bool("GUNICORN_ACCESS_LOG", default=False)
 ACCESS_LOGGER = {"propagate": True, "level": "INFO" if ACCESS_LOG else "WARNING"}
 logconfig_dict = {

@@ -31,8 +31,9 @@ def test_gunicorn_takes_its_numbers_from_the_environment() -> None:
     assert config["bind"] == ":9000"
 
 
-def test_gunicorn_logs_a_line_per_request_only_when_asked() -> None:
-    """Off by default (the proxy in front logs requests); its errors are always logged."""
+def test_gunicorn_access_logger_level_follows_the_switch() -> None:
+    """Access lines are off by default (the proxy in front logs requests), errors always on; the
+    template's live test sees the lines of a real gunicorn with the switch on."""
     for env, level in ((PROD_ENV, "WARNING"), ({**PROD_ENV, **GUNICORN_ENV}, "INFO")):
         loggers = load_gunicorn(env)["logconfig_dict"]["loggers"]
 

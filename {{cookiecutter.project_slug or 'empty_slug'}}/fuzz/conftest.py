@@ -5,7 +5,7 @@ import pytest
 from pytest_django import Settings
 
 from {{ cookiecutter.project_slug }}.users.models import User
-from {{ cookiecutter.project_slug }}.users.tests.accounts import AppClient
+from {{ cookiecutter.project_slug }}.users.tests.accounts import signed_in_app
 
 PLUGINS = ("schemathesis", "hypothesispytest")
 
@@ -18,22 +18,15 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(message)
 
 
-def session_token(user: User) -> str:
-    """An allauth session token, as a mobile app holds after logging in."""
-    app = AppClient()
-    app.log_in(user)
-    assert app.token
-    return app.token
-
-
 @pytest.fixture
 def token(user: User) -> str:
-    return session_token(user)
+    """An allauth session token, as a mobile app holds after logging in."""
+    return str(signed_in_app(user).token)
 
 
 @pytest.fixture
 def staff_token(staff_user: User) -> str:
-    return session_token(staff_user)
+    return str(signed_in_app(staff_user).token)
 
 
 @pytest.fixture(autouse=True)

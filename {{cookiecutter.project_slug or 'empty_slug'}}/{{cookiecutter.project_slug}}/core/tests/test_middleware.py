@@ -6,7 +6,7 @@ from django.test import RequestFactory
 
 from {{ cookiecutter.project_slug }}.core.middleware import OUT_OF_RANGE, BadInputMiddleware
 from {{ cookiecutter.project_slug }}.users.models import User
-from {{ cookiecutter.project_slug }}.users.tests.accounts import AppClient
+from {{ cookiecutter.project_slug }}.users.tests.accounts import signed_in_app
 
 TOO_LARGE = 2**64  # beyond every integer column
 middleware = BadInputMiddleware(lambda _request: HttpResponse())
@@ -14,8 +14,7 @@ middleware = BadInputMiddleware(lambda _request: HttpResponse())
 
 @pytest.mark.django_db
 def test_a_number_beyond_the_databases_range_is_a_400_in_allauths_format(user: User) -> None:
-    app = AppClient()
-    app.log_in(user)
+    app = signed_in_app(user)
 
     response = app.call("DELETE", "/auth/sessions", {"sessions": [TOO_LARGE]})
 

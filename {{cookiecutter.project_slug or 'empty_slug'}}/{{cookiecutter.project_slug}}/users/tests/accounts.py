@@ -82,6 +82,14 @@ class AppClient:
         return self.call("POST", "/auth/login", credentials)
 
 
+def signed_in_app(user: User) -> AppClient:
+    """A mobile app that has logged `user` in: it holds their session token."""
+    app = AppClient()
+    assert app.log_in(user).status_code == 200
+    assert app.token
+    return app
+
+
 # A code is accepted only in its own period (allauth's MFA_TOTP_PERIOD): one read this close to
 # the period's end could reach the server in the next one, where it is wrong (a gate's enrolment
 # test failed that way).

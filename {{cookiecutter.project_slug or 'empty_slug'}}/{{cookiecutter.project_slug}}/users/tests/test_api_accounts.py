@@ -12,7 +12,15 @@ from pytest_django.fixtures import Settings
 from {{ cookiecutter.project_slug }}.users.authentication import SessionTokenStrategy
 from {{ cookiecutter.project_slug }}.users.models import User
 
-from .accounts import AppClient, code_in_last_email, enrol_totp, has_totp, log_in, totp_code
+from .accounts import (
+    AppClient,
+    code_in_last_email,
+    enrol_totp,
+    has_totp,
+    log_in,
+    signed_in_app,
+    totp_code,
+)
 from .factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +35,6 @@ def pending_flows(response: Any) -> list[str]:
 
 def error_codes(response: Any) -> list[str]:
     return [error["code"] for error in response.json()["errors"]]
-
-
-def signed_in_app(user: User) -> AppClient:
-    app = AppClient()
-    assert app.log_in(user).status_code == 200
-    return app
 
 
 # --- configuration, log-in, profile, log-out ----------------------------------------------------

@@ -6,7 +6,8 @@ A project is baked from the previous release with cruft, committed, and edited t
 edits one; then the steps that the baked README and CHANGELOG.md give are run as written: each
 newer release's "Before" notes, the README's update block, the "After" notes. The project must
 then hold its team's edits and this release's files, with no rejected hunk or conflict, and pass
-its own gate. Everything is local: cruft clones the temporary repository.
+its own gate (less the fuzz tests, which the covering set's gates run). Everything is local:
+cruft clones the temporary repository.
 """
 
 import difflib
@@ -329,6 +330,14 @@ def make_team_edits(project: Path, run: Callable[[str, list[str]], Ran]) -> None
     git("commit", "--quiet", "--message", "Billing app, nicknames, our README", cwd=project)
 
 
+def gate_targets(project: Path) -> list[str]:
+    """The targets that the project's `make gate` runs, in order, from its Makefile."""
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+    rule = re.search(r"^gate: (?P<targets>[a-z -]+?)\s+##", makefile, re.M)
+    assert rule, "the Makefile has no gate rule"
+    return rule["targets"].split()
+
+
 def readme_update_block(project: Path) -> str:
     """The shell block of the README's "Template updates" section that runs `cruft update`."""
     readme = (project / "README.md").read_text(encoding="utf-8")
@@ -461,10 +470,16 @@ def test_team_project_from_the_previous_release_takes_this_release(
     assert release_missing(project, fresh, baked, team_added, team_modified) == []
     assert cruft_state.get("skip") is None, "the After notes take the skip list out again"
 
-    gate = gate_with_shared_caches(
+    # The updated project's gate, less its fuzz tests. Those fuzz the API, which the update leaves
+    # as a fresh bake of this release has it (release_missing), and the covering set's gates
+    # fuzz every pair of options (tests/test_gate.py); here they would add a third to the gate.
+    targets = [target for target in gate_targets(project) if target != "test"]
+    checks = gate_with_shared_caches(
         project,
         mypy_caches,
-        lambda: run("gate", ["make", "gate"], timeout=GATE_TIMEOUT),
+        lambda: run("gate", ["make", *targets], timeout=GATE_TIMEOUT),
     )
-    gate.expect_success()
-    assert PYTEST_PASSED.search(gate.output), "the gate's pytest reported no passed test"
+    checks.expect_success()
+    tests = run("tests", ["uv", "run", "pytest", "--cov"], timeout=GATE_TIMEOUT)
+    tests.expect_success()
+    assert PYTEST_PASSED.search(tests.output), "the project's pytest reported no passed test"

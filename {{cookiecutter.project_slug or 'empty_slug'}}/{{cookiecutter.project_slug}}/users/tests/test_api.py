@@ -55,12 +55,15 @@ def test_patch_me_rejects_invalid_data(user_client: APIClient) -> None:
 def test_me_never_shows_or_changes_another_user(
     other_client: APIClient, other_user: User, user: User
 ) -> None:
+    first_name = user.first_name  # the factory's, which may be any name, "Mallory" too
     shown = other_client.get(ME_URL, {"id": user.pk}).json()
     other_client.patch(f"{ME_URL}?id={user.pk}", {"id": user.pk, "first_name": "Mallory"})
 
     assert shown["id"] == other_user.pk
     user.refresh_from_db()
-    assert user.first_name != "Mallory"
+    other_user.refresh_from_db()
+    assert user.first_name == first_name
+    assert other_user.first_name == "Mallory"  # the caller's own profile took the change
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ Its API has no throttle; ours keeps its own at its default rate.
 import contextlib
 import json
 import secrets
+import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -140,8 +141,15 @@ class CookiecutterDjango:
 
 
 def rows(http: dict[str, Any], round_trips: dict[str, float]) -> list[tuple[str, str]]:
-    """The table's rows: its `/api/users/me/` and the ratio of ours to it."""
+    """The table's rows: its `/api/users/me/`, and ours against it two ways: the ratio of the
+    median throughputs, and the spread of each round's ratio (the two loaded seconds apart)."""
     ours, theirs = http["medians"]["project me"], http["medians"][f"{NAME} me"]
+    per_round = sorted(
+        mine["requests_per_second"] / other["requests_per_second"]
+        for mine, other in zip(
+            http["all_runs"]["project me"], http["all_runs"][f"{NAME} me"], strict=True
+        )
+    )
     return [
         (
             f"  {NAME}, same servers, {http['workers']} workers, no throttle",
@@ -152,5 +160,9 @@ def rows(http: dict[str, Any], round_trips: dict[str, float]) -> list[tuple[str,
         (
             f"  ratio project / {NAME} (medians)",
             f"{ours['requests_per_second'] / theirs['requests_per_second']:.2f}",
+        ),
+        (
+            f"  ratio project / {NAME}, each round (lowest, median, highest)",
+            f"{per_round[0]:.2f}, {statistics.median(per_round):.2f}, {per_round[-1]:.2f}",
         ),
     ]

@@ -237,8 +237,8 @@ def measure(
     workdir: Path,
     env: dict[str, str],
     *,
-    seconds: int = 10,
-    rounds: int = 3,
+    seconds: int = 2,
+    rounds: int = 15,
     connections: int = 8,
     extras: Sequence[Extra] = (),
 ) -> dict[str, object]:

@@ -4,7 +4,7 @@ import datetime
 import importlib
 import os
 
-from benchmarks import report
+from benchmarks import cookiecutter_django, report
 from tests.combinations import TEMPLATE_DIR
 
 RUN = datetime.datetime(2026, 12, 6, 9, 30, tzinfo=datetime.UTC)
@@ -48,3 +48,24 @@ def test_every_benchmark_module_imports() -> None:
 
     assert "benchmarks.http_throughput" in imported
     assert len(imported) == len(modules)
+
+
+def run(rate: float) -> dict[str, float]:
+    return {"requests_per_second": rate, "p50_ms": 10.0, "p99_ms": 20.0}
+
+
+def test_comparison_rows_give_the_ratio_of_medians_and_each_rounds_spread() -> None:
+    ours = [run(700), run(400), run(600)]
+    theirs = [run(500), run(500), run(400)]
+    http = {
+        "workers": 3,
+        "medians": {"project me": run(600), "cookiecutter-django me": run(500)},
+        "all_runs": {"project me": ours, "cookiecutter-django me": theirs},
+    }
+
+    rows = dict(cookiecutter_django.rows(http, {"sql": 1, "redis": 0}))
+
+    assert rows["  ratio project / cookiecutter-django (medians)"] == "1.20"
+    # Rounds: 700/500, 400/500, 600/400.
+    spread = rows["  ratio project / cookiecutter-django, each round (lowest, median, highest)"]
+    assert spread == "0.80, 1.40, 1.50"

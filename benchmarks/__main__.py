@@ -119,6 +119,7 @@ def main() -> None:
             ),
         ]
     workers = http["workers"]
+    counted = http["instructions"]
     for name, url in http["endpoints"].items():
         project_load, bare_load = (
             http["medians"][f"project {name}"],
@@ -130,7 +131,8 @@ def main() -> None:
                 f"GET {url}, token, prod, {workers} workers",
                 f"{project_load['requests_per_second']:.0f} req/s, p50 "
                 f"{project_load['p50_ms']:.1f} ms, p99 {project_load['p99_ms']:.1f} ms; "
-                f"{trips['sql']:g} SQL, {trips['redis']:g} Redis per request",
+                f"{trips['sql']:g} SQL, {trips['redis']:g} Redis per request"
+                + (f", {count / 1e6:.2f} M instructions" if (count := counted.get(name)) else ""),
             ),
             (
                 "  bare Django, same server and config",
@@ -140,7 +142,7 @@ def main() -> None:
             ("  ratio project / bare (medians)", f"{http['ratios'][name]:.2f}"),
         ]
         if ccd and name == "me":
-            rows += cookiecutter_django.rows(http, ccd.round_trips)
+            rows += cookiecutter_django.rows(http, ccd.round_trips, ccd.instructions)
     for url, counts in numbers["list_queries"].items():
         rows.append((f"Queries, GET {url} at 10 / 100 rows", f"{counts['10']} / {counts['100']}"))
     if celery := numbers.get("celery"):
@@ -156,6 +158,8 @@ def main() -> None:
         f"HTTP: {http['rounds']} interleaved rounds of {http['seconds']} s per server and "
         f"endpoint, wrk with {http['connections']} connections, {http_throughput.USERS} users",
     ]
+    if not counted:
+        notes.append("Instruction counts skipped: valgrind is not installed")
     if not ccd:
         notes.append(
             "cookiecutter-django comparison skipped: no checkout given "

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from benchmarks import instruction_count
 from benchmarks.http_throughput import (
     COUNT_ROUND_TRIPS,
     HOST,
@@ -102,6 +103,7 @@ class CookiecutterDjango:
     def __init__(self, project: Path, workdir: Path, env: dict[str, str]) -> None:
         self.project, self.workdir, self.env = project, workdir, env
         self.round_trips: dict[str, float] = {}
+        self.instructions: float | None = None  # per request, when valgrind is there
 
     @contextlib.contextmanager
     def serve(self, database_url: str, redis_url: str, workers: int) -> Iterator[Server]:
@@ -133,6 +135,10 @@ class CookiecutterDjango:
                 "Token ",
             )
         )["me"]
+        if instruction_count.available():
+            self.instructions = instruction_count.per_request(
+                self.project, prod, "/api/users/me/", "HTTP_AUTHORIZATION", f"Token {tokens[-1]}"
+            )
         gunicorn = [str(self.project / ".venv" / "bin" / "gunicorn"), "config.wsgi"]
         gunicorn += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
         with serving(gunicorn, self.project, prod, port, self.workdir / f"{NAME}.log"):
@@ -140,9 +146,12 @@ class CookiecutterDjango:
             yield Server(NAME, port, script, ("me",))
 
 
-def rows(http: dict[str, Any], round_trips: dict[str, float]) -> list[tuple[str, str]]:
-    """The table's rows: its `/api/users/me/`, and ours against it two ways: the ratio of the
-    median throughputs, and the spread of each round's ratio (the two loaded seconds apart)."""
+def rows(
+    http: dict[str, Any], round_trips: dict[str, float], instructions: float | None
+) -> list[tuple[str, str]]:
+    """The table's rows: its `/api/users/me/`, then ours against it: the ratio of the median
+    throughputs, the spread of each round's ratio (the two loaded seconds apart), and the
+    instructions a request takes in the web process, when counted."""
     ours, theirs = http["medians"]["project me"], http["medians"][f"{NAME} me"]
     per_round = sorted(
         mine["requests_per_second"] / other["requests_per_second"]
@@ -150,7 +159,7 @@ def rows(http: dict[str, Any], round_trips: dict[str, float]) -> list[tuple[str,
             http["all_runs"]["project me"], http["all_runs"][f"{NAME} me"], strict=True
         )
     )
-    return [
+    result = [
         (
             f"  {NAME}, same servers, {http['workers']} workers, no throttle",
             f"{theirs['requests_per_second']:.0f} req/s, p50 {theirs['p50_ms']:.1f} ms, "
@@ -166,3 +175,13 @@ def rows(http: dict[str, Any], round_trips: dict[str, float]) -> list[tuple[str,
             f"{per_round[0]:.2f}, {statistics.median(per_round):.2f}, {per_round[-1]:.2f}",
         ),
     ]
+    mine = http["instructions"].get("me")
+    if instructions and mine:
+        result.append(
+            (
+                f"  instructions per request in the web process, project / {NAME}",
+                f"{mine / 1e6:.2f} M / {instructions / 1e6:.2f} M: "
+                f"{instructions / mine:.2f}x fewer",
+            )
+        )
+    return result

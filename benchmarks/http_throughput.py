@@ -15,7 +15,8 @@ default rate.
 
 Before the load, one process counts what a request costs in round trips, through Django's WSGI
 handler with the same settings and services: SQL statements (the connection health check's
-`SELECT 1` included) and Redis commands sent (a pipeline is one send).
+`SELECT 1` included) and Redis commands sent (a pipeline is one send); and, with valgrind, how
+many instructions a request takes (benchmarks/instruction_count.py), which noise does not move.
 """
 
 import contextlib
@@ -31,6 +32,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks import instruction_count
 from benchmarks.in_bake import run_in_bake, slug_of
 from tests.runner import start_in_group, stop_groups
 from tests.services import free_port, postgres_server, redis_server, wait_until_listening
@@ -285,6 +287,15 @@ def measure(
                 "",
             )
         )
+        # The last user's token: the round trips' count used the first ones, and the throttle
+        # would refuse a user's 601st request in a minute.
+        instructions = {
+            name: instruction_count.per_request(
+                project, prod, url, "HTTP_X_SESSION_TOKEN", tokens[-1]
+            )
+            for name, url in endpoints.items()
+            if instruction_count.available()
+        }
         script = token_script(tokens, workdir / "tokens.lua")
         workers = run_in_bake(project, "import config.gunicorn as g; print(g.workers)", prod)
         # The bare project gets the same gunicorn configuration, from the bake's config module.
@@ -343,5 +354,6 @@ def measure(
         "medians": medians,
         "ratios": ratios,
         "round_trips": round_trips,
+        "instructions": instructions,
         "all_runs": {f"{s} {n}": [vars(r) for r in runs] for (s, n), runs in loads.items()},
     }

@@ -54,18 +54,23 @@ def run(rate: float) -> dict[str, float]:
     return {"requests_per_second": rate, "p50_ms": 10.0, "p99_ms": 20.0}
 
 
-def test_comparison_rows_give_the_ratio_of_medians_and_each_rounds_spread() -> None:
+def test_comparison_rows_give_the_ratios_and_the_instruction_counts() -> None:
     ours = [run(700), run(400), run(600)]
     theirs = [run(500), run(500), run(400)]
     http = {
         "workers": 3,
         "medians": {"project me": run(600), "cookiecutter-django me": run(500)},
         "all_runs": {"project me": ours, "cookiecutter-django me": theirs},
+        "instructions": {"me": 3_600_000},
     }
 
-    rows = dict(cookiecutter_django.rows(http, {"sql": 1, "redis": 0}))
+    rows = dict(cookiecutter_django.rows(http, {"sql": 1, "redis": 0}, 4_860_000))
 
     assert rows["  ratio project / cookiecutter-django (medians)"] == "1.20"
     # Rounds: 700/500, 400/500, 600/400.
     spread = rows["  ratio project / cookiecutter-django, each round (lowest, median, highest)"]
     assert spread == "0.80, 1.40, 1.50"
+    counted = rows["  instructions per request in the web process, project / cookiecutter-django"]
+    assert counted == "3.60 M / 4.86 M: 1.35x fewer"
+    # Without valgrind, no count and no row.
+    assert len(cookiecutter_django.rows(http, {"sql": 1, "redis": 0}, None)) == len(rows) - 1

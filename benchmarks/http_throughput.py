@@ -287,13 +287,13 @@ def measure(
                 "",
             )
         )
-        # The last user's token: the round trips' count used the first ones, and the throttle
-        # would refuse a user's 601st request in a minute.
+        # Each endpoint with a user of its own from the end of the list: the round trips' count
+        # used the first ones, and the throttle would refuse a user's 601st request in a minute.
         instructions = {
             name: instruction_count.per_request(
-                project, prod, url, "HTTP_X_SESSION_TOKEN", tokens[-1]
+                project, prod, url, "HTTP_X_SESSION_TOKEN", tokens[-1 - index]
             )
-            for name, url in endpoints.items()
+            for index, (name, url) in enumerate(endpoints.items())
             if instruction_count.available()
         }
         script = token_script(tokens, workdir / "tokens.lua")

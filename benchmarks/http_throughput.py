@@ -289,13 +289,16 @@ def measure(
         )
         # Each endpoint with a user of its own from the end of the list: the round trips' count
         # used the first ones, and the throttle would refuse a user's 601st request in a minute.
-        instructions = {
-            name: instruction_count.per_request(
-                project, prod, url, "HTTP_X_SESSION_TOKEN", tokens[-1 - index]
-            )
-            for index, (name, url) in enumerate(endpoints.items())
+        instructions = (
+            {
+                name: instruction_count.per_request(
+                    project, prod, url, "HTTP_X_SESSION_TOKEN", tokens[-1 - index]
+                )
+                for index, (name, url) in enumerate(endpoints.items())
+            }
             if instruction_count.available()
-        }
+            else {}
+        )
         script = token_script(tokens, workdir / "tokens.lua")
         workers = run_in_bake(project, "import config.gunicorn as g; print(g.workers)", prod)
         # The bare project gets the same gunicorn configuration, from the bake's config module.

@@ -19,6 +19,16 @@ from tests.runner import Ran
 GATE_TIMEOUT = 20 * 60
 # pytest's closing line, with at least one passed test: exit code 5 (no test ran) has none.
 PYTEST_PASSED = re.compile(r"^=+ (?:.*, )?[1-9]\d* passed\b.* in .*=+$", re.MULTILINE)
+# pytest's header names the Python that the project's tests ran on.
+PYTEST_PYTHON = re.compile(r"^platform \S+ -- Python (?P<version>\d+\.\d+)\.", re.MULTILINE)
+
+
+def gate_targets(project: Path) -> list[str]:
+    """The targets that the project's `make gate` runs, in order, from its Makefile."""
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+    rule = re.search(r"^gate: (?P<targets>[a-z -]+?)\s+##", makefile, re.M)
+    assert rule, "the Makefile has no gate rule"
+    return rule["targets"].split()
 
 
 def models_modules(project: Path) -> str:

@@ -25,7 +25,7 @@ from tests.combinations import (
     is_supported,
 )
 from tests.conftest import EnvironmentFor
-from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_caches
+from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, PYTEST_PYTHON, gate_with_shared_caches
 from tests.properties import (
     TEMPLATE_LOCK,
     exposed_secrets,
@@ -38,8 +38,6 @@ from tests.properties import (
 from tests.runner import Ran
 
 COVERING_SET = covering_set()
-# pytest's header in the gate's output names the Python that the project's tests ran on.
-PYTEST_PYTHON = re.compile(r"^platform \S+ -- Python (?P<version>\d+\.\d+)\.", re.MULTILINE)
 # The defaults also get a new app, made by `make app` before the gate runs: the app that one
 # command makes must pass the gate untouched.
 NEW_APP = "billing"

@@ -25,7 +25,7 @@ import pytest
 
 from tests.combinations import TEMPLATE_DIR, Value
 from tests.conftest import EnvironmentFor, bake_into
-from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_with_shared_caches
+from tests.gates import GATE_TIMEOUT, PYTEST_PASSED, gate_targets, gate_with_shared_caches
 from tests.properties import TEMPLATE_LOCK, locked_versions, project_files
 from tests.runner import GIT_ENV, Ran, git, run_bounded
 
@@ -328,14 +328,6 @@ def make_team_edits(project: Path, run: Callable[[str, list[str]], Ran]) -> None
     run("migrate", [*manage, "migrate"]).expect_success()  # a local database to migrate later
     git("add", "--all", cwd=project)
     git("commit", "--quiet", "--message", "Billing app, nicknames, our README", cwd=project)
-
-
-def gate_targets(project: Path) -> list[str]:
-    """The targets that the project's `make gate` runs, in order, from its Makefile."""
-    makefile = (project / "Makefile").read_text(encoding="utf-8")
-    rule = re.search(r"^gate: (?P<targets>[a-z -]+?)\s+##", makefile, re.M)
-    assert rule, "the Makefile has no gate rule"
-    return rule["targets"].split()
 
 
 def readme_update_block(project: Path) -> str:

@@ -11,8 +11,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices. Only the violations are
-# reported in full (axe-core's resultTypes): the test reads nothing else, and each of its 66 runs
-# would otherwise gather and send back the details of every rule that passed.
+# reported in full (axe-core's resultTypes): the test reads nothing else, and each run would
+# otherwise gather and send back the details of every rule that passed.
 AXE_OPTIONS = {
     "runOnly": {
         "type": "tag",
